@@ -1,0 +1,26 @@
+"""Root URLs: language-prefixed public pages, the admin, the API, and machine endpoints."""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", include("projects.api_urls")),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("partnership.site_urls")),
+    path("", include("projects.urls")),
+    prefix_default_language=True,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

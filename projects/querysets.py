@@ -1,0 +1,266 @@
+"""Reusable filters and database-computed figures for the portfolio.
+
+Every figure shown in a page, a report or the API (progress, overdue tasks, behind schedule, USD
+equivalents and totals) is computed here by the database, never by Python loops over rows.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Greatest, Least, NullIf
+from django.utils import timezone
+
+PUBLISHED = "published"
+USD = "USD"
+
+
+class DaysBetween(models.Func):
+    """Whole days from the first date to the second, on SQLite and PostgreSQL alike."""
+
+    output_field = models.FloatField()
+    arity = 2
+
+    def as_sql(self, compiler, connection, **extra):
+        start, end = (compiler.compile(e) for e in self.get_source_expressions())
+        return f"CAST(({end[0]} - {start[0]}) AS DOUBLE PRECISION)", [*end[1], *start[1]]
+
+    def as_sqlite(self, compiler, connection, **extra):
+        start, end = (compiler.compile(e) for e in self.get_source_expressions())
+        return f"(julianday({end[0]}) - julianday({start[0]}))", [*end[1], *start[1]]
+
+
+def _today(on):
+    return on or timezone.localdate()
+
+
+def _sum_subquery(queryset, field):
+    """A scalar subquery summing `field` over `queryset` (already filtered by OuterRef)."""
+    return Subquery(
+        queryset.order_by().values("project").annotate(total=Sum(field)).values("total")[:1],
+        output_field=models.IntegerField(),
+    )
+
+
+def _count_subquery(queryset):
+    return Coalesce(
+        Subquery(
+            queryset.order_by().values("project").annotate(n=Count("pk")).values("n")[:1],
+            output_field=models.IntegerField(),
+        ),
+        0,
+    )
+
+
+def usd_rate_subquery(currency_ref="investment_currency", date_ref="rate_date"):
+    """Units of the currency per US dollar on the rate date (the latest rate when no date)."""
+    from .models import ExchangeRate
+
+    rates = ExchangeRate.objects.filter(
+        currency=OuterRef(currency_ref),
+        date__lte=Coalesce(OuterRef(date_ref), Value(datetime.date.max)),
+    ).order_by("-date")
+    return Subquery(rates.values("units_per_usd")[:1], output_field=models.DecimalField())
+
+
+class ProjectQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(publication=PUBLISHED)
+
+    def visible_to(self, user):
+        """Everything for staff who may view projects; published projects for everyone else."""
+        if user.is_authenticated and user.is_staff and user.has_perm("projects.view_project"):
+            return self
+        return self.published()
+
+    def with_usd(self):
+        """Annotate `usd_rate` and `investment_usd`; both are NULL when no rate is known."""
+        rate = usd_rate_subquery()
+        money = models.DecimalField(max_digits=20, decimal_places=2)
+        return self.annotate(
+            usd_rate=models.Case(
+                models.When(investment_currency=USD, then=Value(1, output_field=models.DecimalField())),
+                default=rate,
+                output_field=models.DecimalField(max_digits=20, decimal_places=6),
+            ),
+            investment_usd=models.Case(
+                models.When(investment_amount__isnull=True, then=Value(None, output_field=money)),
+                models.When(investment_currency=USD, then=F("investment_amount")),
+                default=models.ExpressionWrapper(F("investment_amount") / rate, output_field=money),
+                output_field=money,
+            ),
+        )
+
+    def with_progress(self, as_of=None):
+        """Annotate task weights, `progress` (0–100, NULL without tasks) and `overdue_tasks`.
+
+        With `as_of`, a task counts as done only if it was completed on or before that date,
+        and as overdue if it was due before then and not completed by then.
+        """
+        from .models import Task
+
+        day = _today(as_of)
+        tasks = Task.objects.filter(project=OuterRef("pk")).exclude(status=Task.Status.CANCELLED)
+        done = tasks.filter(status=Task.Status.DONE, completed_date__lte=day)
+        late = tasks.filter(due_date__lt=day).filter(
+            ~Q(status=Task.Status.DONE) | Q(completed_date__gt=day)
+        )
+        return self.annotate(
+            task_weight=Coalesce(_sum_subquery(tasks, "weight"), 0),
+            done_weight=Coalesce(_sum_subquery(done, "weight"), 0),
+        ).annotate(
+            progress=models.ExpressionWrapper(
+                100.0 * F("done_weight") / NullIf(F("task_weight"), 0),
+                output_field=models.FloatField(),
+            ),
+            overdue_tasks=_count_subquery(late),
+        )
+
+    def with_schedule(self, as_of=None):
+        """Annotate `elapsed` (share of planned duration passed, 0–100) and `behind_schedule`.
+
+        Needs `with_progress()`. Only active projects with planned dates can be behind schedule.
+        """
+        from .models import Project
+
+        day = Value(_today(as_of), output_field=models.DateField())
+        duration = NullIf(DaysBetween(F("planned_start"), F("planned_end")), 0)
+        elapsed = Least(
+            Greatest(100.0 * DaysBetween(F("planned_start"), day) / duration, Value(0.0)),
+            Value(100.0),
+        )
+        margin = settings.BEHIND_SCHEDULE_MARGIN
+        return self.annotate(elapsed=models.ExpressionWrapper(elapsed, output_field=models.FloatField())).annotate(
+            behind_schedule=models.Case(
+                models.When(
+                    Q(status__in=Project.ACTIVE_STATUSES)
+                    & Q(elapsed__isnull=False)
+                    & Q(elapsed__gt=Coalesce(F("progress"), Value(0.0)) + margin),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+
+    def with_figures(self, as_of=None):
+        """USD, progress and schedule together: what a list of projects shows."""
+        return self.with_usd().with_progress(as_of).with_schedule(as_of)
+
+    def behind_schedule(self, as_of=None):
+        return self.with_figures(as_of).filter(behind_schedule=True)
+
+    def overdue(self, on=None):
+        """Projects with at least one overdue task."""
+        from .models import Task
+
+        return self.filter(pk__in=Task.objects.overdue(on).values("project"))
+
+    def without_recent_update(self, on=None, days=None):
+        """Active projects with no published progress update in the last `days` days."""
+        from .models import ProgressUpdate
+
+        day = _today(on)
+        days = settings.STALE_UPDATE_DAYS if days is None else days
+        recent = ProgressUpdate.objects.published().filter(
+            reported_on__gt=day - datetime.timedelta(days=days), reported_on__lte=day
+        )
+        return self.filter(status__in=self.model.ACTIVE_STATUSES).exclude(pk__in=recent.values("project"))
+
+    def for_directory(self, as_of=None):
+        """A list of projects with every relation and figure a directory row shows."""
+        return (
+            self.select_related("working_group", "working_group__commission")
+            .prefetch_related("sectors")
+            .with_figures(as_of)
+        )
+
+    def totals(self):
+        """Count, USD total, jobs and the number of projects whose currency has no rate."""
+        return self.with_usd().aggregate(
+            count=Count("pk"),
+            usd=Coalesce(Sum("investment_usd"), Value(0, output_field=models.DecimalField())),
+            jobs_planned=Coalesce(Sum("jobs_planned"), 0),
+            jobs_created=Coalesce(Sum("jobs_created"), 0),
+            unpriced=Count("pk", filter=Q(investment_amount__isnull=False, investment_usd__isnull=True)),
+        )
+
+    def totals_by(self, field):
+        """Rows of count and USD total per value of `field`, largest USD first.
+
+        `field` is one of: status, confidence, working_group, sectors, country. A project in two
+        sectors or with locations in two countries counts once in each.
+        """
+        key = {
+            "status": "status",
+            "confidence": "confidence",
+            "working_group": "working_group",
+            "sectors": "sectors",
+            "country": "locations__country",
+        }[field]
+        rows = (
+            self.with_usd()
+            .order_by()
+            .values(key)
+            .annotate(
+                count=Count("pk", distinct=True),
+                usd=Coalesce(Sum("investment_usd"), Value(0, output_field=models.DecimalField())),
+                unpriced=Count("pk", filter=Q(investment_amount__isnull=False, investment_usd__isnull=True)),
+            )
+            .order_by("-usd", key)
+        )
+        return [{"key": row.pop(key), **row} for row in rows]
+
+
+class TaskQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(project__publication=PUBLISHED)
+
+    def open(self):
+        return self.exclude(status__in=[self.model.Status.DONE, self.model.Status.CANCELLED])
+
+    def overdue(self, on=None):
+        return self.open().filter(due_date__lt=_today(on))
+
+    def with_overdue(self, on=None):
+        """Annotate `is_late` so a list can mark overdue tasks without a query per row."""
+        return self.annotate(
+            is_late=models.Case(
+                models.When(
+                    Q(due_date__lt=_today(on))
+                    & ~Q(status__in=[self.model.Status.DONE, self.model.Status.CANCELLED]),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+
+    def done_share(self):
+        """Share of non-cancelled task weight that is done, 0–100 (None without tasks)."""
+        result = self.exclude(status=self.model.Status.CANCELLED).aggregate(
+            total=Sum("weight"), done=Sum("weight", filter=Q(status=self.model.Status.DONE))
+        )
+        if not result["total"]:
+            return None
+        return 100.0 * (result["done"] or 0) / result["total"]
+
+
+class ProgressUpdateQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(publication=PUBLISHED, project__publication=PUBLISHED)
+
+
+class DocumentQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True, project__publication=PUBLISHED)
+
+
+class ExchangeRateQuerySet(models.QuerySet):
+    def latest_for(self, currency, on=None):
+        """The rate in force for a currency on a date (the newest one on or before it)."""
+        qs = self.filter(currency=currency)
+        if on:
+            qs = qs.filter(date__lte=on)
+        return qs.order_by("-date").first()

@@ -1,0 +1,53 @@
+"""Fields the public reads, translatable per language by staff (English is the fallback).
+
+Change history is registered here too, after translation (see partnership/translation.py).
+"""
+
+import simple_history
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import (
+    Document,
+    ExchangeRate,
+    Organisation,
+    ProgressUpdate,
+    Project,
+    ProjectLocation,
+    ProjectParticipant,
+    Task,
+)
+
+
+@register(Organisation)
+class OrganisationTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(Project)
+class ProjectTranslation(TranslationOptions):
+    fields = ("title", "summary", "description", "confidence_commentary")
+
+
+@register(ProjectLocation)
+class ProjectLocationTranslation(TranslationOptions):
+    fields = ("region", "place")
+
+
+@register(Task)
+class TaskTranslation(TranslationOptions):
+    fields = ("title",)
+
+
+@register(ProgressUpdate)
+class ProgressUpdateTranslation(TranslationOptions):
+    fields = ("title", "body")
+
+
+@register(Document)
+class DocumentTranslation(TranslationOptions):
+    fields = ("title",)
+
+
+for model in (Organisation, ProjectParticipant, ProjectLocation, Task, ProgressUpdate, Document, ExchangeRate):
+    simple_history.register(model)
+simple_history.register(Project, m2m_fields=[Project.sectors.field])
