@@ -33,19 +33,14 @@ def check_date_order(instance, start, end):
     """Name the end field when it comes before the start field."""
     first, last = getattr(instance, start), getattr(instance, end)
     if first and last and last < first:
-        raise ValidationError(
-            {end: _("The end date cannot be before the start date (%(start)s).") % {"start": first}}
-        )
+        raise ValidationError({end: _("The end date cannot be before the start date (%(start)s).") % {"start": first}})
 
 
 class Country(TimeStamped):
     """A state, by its ISO 3166-1 alpha-2 code."""
 
-    code = models.CharField(
-        _("code"), max_length=2, unique=True, help_text=_("ISO 3166-1 alpha-2, e.g. KZ.")
-    )
+    code = models.CharField(_("code"), max_length=2, unique=True, help_text=_("ISO 3166-1 alpha-2, e.g. KZ."))
     name = models.CharField(_("name"), max_length=100)
-
 
     class Meta:
         ordering = ["name"]
@@ -73,9 +68,7 @@ class Commission(TimeStamped):
     name = models.CharField(_("name"), max_length=255)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
     slug = models.SlugField(_("slug"), unique=True)
-    countries = models.ManyToManyField(
-        Country, related_name="commissions", verbose_name=_("member countries")
-    )
+    countries = models.ManyToManyField(Country, related_name="commissions", verbose_name=_("member countries"))
     established = models.DateField(_("established"), null=True, blank=True)
     mandate = models.TextField(_("mandate"), blank=True)
     trade_target_usd = models.DecimalField(
@@ -88,7 +81,6 @@ class Commission(TimeStamped):
     )
     trade_target_year = models.PositiveSmallIntegerField(_("trade target year"), null=True, blank=True)
     source = models.TextField(_("source"), blank=True)
-
 
     class Meta:
         ordering = ["name"]
@@ -127,7 +119,6 @@ class Sector(TimeStamped):
     slug = models.SlugField(_("slug"), unique=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-
     class Meta:
         ordering = ["order", "name"]
         verbose_name = _("sector")
@@ -153,9 +144,7 @@ class WorkingGroup(TimeStamped):
     )
     name = models.CharField(_("name"), max_length=255)
     slug = models.SlugField(_("slug"), unique=True)
-    sectors = models.ManyToManyField(
-        Sector, blank=True, related_name="working_groups", verbose_name=_("sectors")
-    )
+    sectors = models.ManyToManyField(Sector, blank=True, related_name="working_groups", verbose_name=_("sectors"))
     mandate = models.TextField(_("mandate"), blank=True)
     established = models.DateField(_("established"), null=True, blank=True)
     active = models.BooleanField(_("active"), default=True)
@@ -187,12 +176,9 @@ class Person(TimeStamped):
     """An official who has held a co-chair's term or otherwise appears in the record."""
 
     full_name = models.CharField(_("full name"), max_length=200)
-    country = models.ForeignKey(
-        Country, on_delete=models.PROTECT, related_name="people", verbose_name=_("country")
-    )
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="people", verbose_name=_("country"))
     bio = models.TextField(_("short bio"), blank=True)
     photo = models.ImageField(_("photo"), upload_to="people/", blank=True)
-
 
     class Meta:
         ordering = ["full_name"]
@@ -219,9 +205,7 @@ class CoChairQuerySet(models.QuerySet):
 class CoChair(TimeStamped):
     """One person's term as co-chair of the commission or of one of its working groups."""
 
-    person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="terms", verbose_name=_("person")
-    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="terms", verbose_name=_("person"))
     # Copied from the person on save so that the database can hold one current co-chair per
     # country per body.
     country = models.ForeignKey(
@@ -337,7 +321,6 @@ class Meeting(TimeStamped):
     )
     source = models.TextField(_("source"), blank=True)
 
-
     class Meta:
         ordering = ["-date"]
         verbose_name = _("meeting")
@@ -379,9 +362,7 @@ class Directive(TimeStamped):
         DONE = "done", _("Done")
         DROPPED = "dropped", _("Dropped")
 
-    meeting = models.ForeignKey(
-        Meeting, on_delete=models.PROTECT, related_name="directives", verbose_name=_("meeting")
-    )
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="directives", verbose_name=_("meeting"))
     text = models.TextField(_("text"))
     working_groups = models.ManyToManyField(
         WorkingGroup, blank=True, related_name="directives", verbose_name=_("responsible working groups")
@@ -442,7 +423,6 @@ class Agreement(TimeStamped):
     summary = models.TextField(_("summary"), blank=True)
     source = models.TextField(_("source"), blank=True)
 
-
     class Meta:
         ordering = ["-signed_date", "title"]
         verbose_name = _("agreement")
@@ -481,11 +461,19 @@ class TradeFigure(TimeStamped):
         help_text=_("Whose exports and imports the two figures below are."),
     )
     exports_usd = models.DecimalField(
-        _("exports (USD)"), max_digits=18, decimal_places=2, null=True, blank=True,
+        _("exports (USD)"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
     imports_usd = models.DecimalField(
-        _("imports (USD)"), max_digits=18, decimal_places=2, null=True, blank=True,
+        _("imports (USD)"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
     estimate = models.BooleanField(_("estimate"), default=False)
@@ -494,7 +482,6 @@ class TradeFigure(TimeStamped):
     source_note = models.TextField(
         _("other sources"), blank=True, help_text=_("Figures from other sources that disagree.")
     )
-
 
     class Meta:
         ordering = ["commission", "year"]

@@ -1,5 +1,3 @@
-from django.urls import path
-
 from . import views  # noqa: F401
 
 app_name = "partnership"

@@ -83,7 +83,6 @@ class Organisation(TimeStamped):
     website = models.URLField(_("website"), blank=True)
     demo = models.BooleanField(_("demo data"), default=False, help_text=_("Fictional, for demonstration."))
 
-
     class Meta:
         ordering = ["name"]
         verbose_name = _("organisation")
@@ -151,12 +150,8 @@ class Project(TimeStamped):
     planned_end = models.DateField(_("planned end"), null=True, blank=True)
     actual_start = models.DateField(_("actual start"), null=True, blank=True)
     actual_end = models.DateField(_("actual end"), null=True, blank=True)
-    agreements = models.ManyToManyField(
-        Agreement, blank=True, related_name="projects", verbose_name=_("agreements")
-    )
-    directives = models.ManyToManyField(
-        Directive, blank=True, related_name="projects", verbose_name=_("directives")
-    )
+    agreements = models.ManyToManyField(Agreement, blank=True, related_name="projects", verbose_name=_("agreements"))
+    directives = models.ManyToManyField(Directive, blank=True, related_name="projects", verbose_name=_("directives"))
     publication = models.CharField(
         _("publication"), max_length=20, choices=Publication.choices, default=Publication.DRAFT
     )
@@ -263,7 +258,6 @@ class ProjectParticipant(TimeStamped):
         _("share of investment (%)"), max_digits=5, decimal_places=2, null=True, blank=True, validators=PERCENT
     )
 
-
     class Meta:
         ordering = ["project", "role", "organisation__name"]
         verbose_name = _("participant")
@@ -284,23 +278,28 @@ class ProjectParticipant(TimeStamped):
 class ProjectLocation(TimeStamped):
     """A place where a project is carried out."""
 
-    project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="locations", verbose_name=_("project")
-    )
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="locations", verbose_name=_("project"))
     country = models.ForeignKey(
         Country, on_delete=models.PROTECT, related_name="project_locations", verbose_name=_("country")
     )
     region = models.CharField(_("region"), max_length=200, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
     latitude = models.DecimalField(
-        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
     longitude = models.DecimalField(
-        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
-
 
     class Meta:
         ordering = ["project", "country", "region", "place"]
@@ -357,7 +356,9 @@ class Task(TimeStamped):
     completed_date = models.DateField(_("completed date"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     weight = models.PositiveSmallIntegerField(
-        _("weight"), default=1, validators=[MinValueValidator(1)],
+        _("weight"),
+        default=1,
+        validators=[MinValueValidator(1)],
         help_text=_("How much this task counts towards the project's progress."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -376,7 +377,8 @@ class Task(TimeStamped):
                 violation_error_message=_("A task has a completed date exactly when it is done."),
             ),
             models.CheckConstraint(
-                condition=Q(weight__gte=1), name="task_weight_positive",
+                condition=Q(weight__gte=1),
+                name="task_weight_positive",
                 violation_error_message=_("The weight is at least 1."),
             ),
         ]
@@ -407,9 +409,7 @@ class Task(TimeStamped):
 class ProgressUpdate(TimeStamped):
     """A dated report on a project: what happened, and physical and financial progress."""
 
-    project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="updates", verbose_name=_("project")
-    )
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="updates", verbose_name=_("project"))
     reported_on = models.DateField(_("reported on"), default=timezone.localdate)
     title = models.CharField(_("title"), max_length=255)
     body = models.TextField(_("text"), blank=True)
@@ -420,7 +420,12 @@ class ProgressUpdate(TimeStamped):
         _("physical progress (%)"), max_digits=5, decimal_places=2, null=True, blank=True, validators=PERCENT
     )
     financial_progress = models.DecimalField(
-        _("financial progress (%)"), max_digits=5, decimal_places=2, null=True, blank=True, validators=PERCENT,
+        _("financial progress (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=PERCENT,
         help_text=_("Share of the investment spent."),
     )
     author = models.ForeignKey(
@@ -466,9 +471,7 @@ class Document(TimeStamped):
         PRESS = "press", _("Press release")
         OTHER = "other", _("Other")
 
-    project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="documents", verbose_name=_("project")
-    )
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents", verbose_name=_("project"))
     title = models.CharField(_("title"), max_length=255)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     file = models.FileField(_("file"), upload_to="documents/", blank=True)
@@ -504,9 +507,7 @@ class Document(TimeStamped):
 class ExchangeRate(TimeStamped):
     """How many units of a currency bought one US dollar on a date, and who said so."""
 
-    currency = models.CharField(
-        _("currency"), max_length=3, choices=CURRENCY_CHOICES, validators=[validate_currency]
-    )
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES, validators=[validate_currency])
     date = models.DateField(_("date"))
     units_per_usd = models.DecimalField(
         _("units per US dollar"),

@@ -103,9 +103,7 @@ class ProjectQuerySet(models.QuerySet):
         day = _today(as_of)
         tasks = Task.objects.filter(project=OuterRef("pk")).exclude(status=Task.Status.CANCELLED)
         done = tasks.filter(status=Task.Status.DONE, completed_date__lte=day)
-        late = tasks.filter(due_date__lt=day).filter(
-            ~Q(status=Task.Status.DONE) | Q(completed_date__gt=day)
-        )
+        late = tasks.filter(due_date__lt=day).filter(~Q(status=Task.Status.DONE) | Q(completed_date__gt=day))
         return self.annotate(
             task_weight=Coalesce(_sum_subquery(tasks, "weight"), 0),
             done_weight=Coalesce(_sum_subquery(done, "weight"), 0),
@@ -228,8 +226,7 @@ class TaskQuerySet(models.QuerySet):
         return self.annotate(
             is_late=models.Case(
                 models.When(
-                    Q(due_date__lt=_today(on))
-                    & ~Q(status__in=[self.model.Status.DONE, self.model.Status.CANCELLED]),
+                    Q(due_date__lt=_today(on)) & ~Q(status__in=[self.model.Status.DONE, self.model.Status.CANCELLED]),
                     then=Value(True),
                 ),
                 default=Value(False),

@@ -1,0 +1,134 @@
+"""FilterSets of the commission side, shared by the HTML lists and the API.
+
+Explicit filters only: each query-string parameter maps to one declared filter.
+"""
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Agreement, CoChair, Directive, Event, Meeting, Person, TradeFigure, WorkingGroup
+
+
+def search_filter(*fields):
+    """A `q` filter: every word must appear in one of `fields` (case-insensitive)."""
+
+    def method(queryset, name, value):
+        for word in value.split()[:10]:
+            condition = Q()
+            for field in fields:
+                condition |= Q(**{f"{field}__icontains": word})
+            queryset = queryset.filter(condition)
+        return queryset
+
+    return django_filters.CharFilter(label=_("Search"), method=method)
+
+
+class WorkingGroupFilter(django_filters.FilterSet):
+    q = search_filter("name", "name_en", "mandate")
+    active = django_filters.BooleanFilter(label=_("Active"))
+    sector = django_filters.CharFilter(field_name="sectors__slug", label=_("Sector"), distinct=True)
+
+    class Meta:
+        model = WorkingGroup
+        fields = []
+
+
+class CoChairFilter(django_filters.FilterSet):
+    country = django_filters.CharFilter(field_name="country__code", label=_("Country code"))
+    working_group = django_filters.CharFilter(field_name="working_group__slug", label=_("Working group"))
+    body = django_filters.ChoiceFilter(
+        choices=[("commission", _("Commission")), ("working_group", _("Working group"))],
+        method="filter_body",
+        label=_("Body"),
+    )
+    current = django_filters.BooleanFilter(method="filter_current", label=_("Current"))
+
+    class Meta:
+        model = CoChair
+        fields = []
+
+    def filter_body(self, queryset, name, value):
+        return queryset.filter(**{f"{value}__isnull": False})
+
+    def filter_current(self, queryset, name, value):
+        current = CoChair.objects.current().values("pk")
+        return queryset.filter(pk__in=current) if value else queryset.exclude(pk__in=current)
+
+
+class PersonFilter(django_filters.FilterSet):
+    q = search_filter("full_name", "full_name_en")
+    country = django_filters.CharFilter(field_name="country__code", label=_("Country code"))
+
+    class Meta:
+        model = Person
+        fields = []
+
+
+class MeetingFilter(django_filters.FilterSet):
+    kind = django_filters.MultipleChoiceFilter(choices=Meeting.Kind.choices, label=_("Kind"))
+    year = django_filters.NumberFilter(field_name="date__year", min_value=1990, max_value=2100, label=_("Year"))
+    working_group = django_filters.CharFilter(
+        field_name="working_groups__slug", label=_("Working group"), distinct=True
+    )
+
+    class Meta:
+        model = Meeting
+        fields = []
+
+
+class DirectiveFilter(django_filters.FilterSet):
+    q = search_filter("text", "text_en")
+    status = django_filters.MultipleChoiceFilter(choices=Directive.Status.choices, label=_("Status"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    working_group = django_filters.CharFilter(
+        field_name="working_groups__slug", label=_("Working group"), distinct=True
+    )
+    meeting = django_filters.CharFilter(field_name="meeting__slug", label=_("Meeting"))
+
+    class Meta:
+        model = Directive
+        fields = []
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Directive.objects.overdue().values("pk")
+        return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
+
+
+class AgreementFilter(django_filters.FilterSet):
+    q = search_filter("title", "title_en", "summary")
+    kind = django_filters.MultipleChoiceFilter(choices=Agreement.Kind.choices, label=_("Kind"))
+    status = django_filters.MultipleChoiceFilter(choices=Agreement.Status.choices, label=_("Status"))
+    signed_after = django_filters.DateFilter(field_name="signed_date", lookup_expr="gte", label=_("Signed on or after"))
+    signed_before = django_filters.DateFilter(
+        field_name="signed_date", lookup_expr="lte", label=_("Signed on or before")
+    )
+
+    class Meta:
+        model = Agreement
+        fields = []
+
+
+class TradeFigureFilter(django_filters.FilterSet):
+    year_from = django_filters.NumberFilter(field_name="year", lookup_expr="gte", min_value=1990, label=_("From year"))
+    year_to = django_filters.NumberFilter(field_name="year", lookup_expr="lte", max_value=2100, label=_("To year"))
+    commission = django_filters.CharFilter(field_name="commission__slug", label=_("Commission"))
+
+    class Meta:
+        model = TradeFigure
+        fields = []
+
+
+class EventFilter(django_filters.FilterSet):
+    kind = django_filters.MultipleChoiceFilter(choices=Event.Kind.choices, label=_("Kind"))
+    upcoming = django_filters.BooleanFilter(method="filter_upcoming", label=_("Upcoming"))
+    year = django_filters.NumberFilter(field_name="start_date__year", min_value=1990, max_value=2100, label=_("Year"))
+
+    class Meta:
+        model = Event
+        fields = []
+
+    def filter_upcoming(self, queryset, name, value):
+        upcoming = Event.objects.upcoming(timezone.localdate()).values("pk")
+        return queryset.filter(pk__in=upcoming) if value else queryset.exclude(pk__in=upcoming)

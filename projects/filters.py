@@ -1,0 +1,142 @@
+"""FilterSets of the portfolio, shared by the HTML lists and the API.
+
+Explicit filters only: each query-string parameter maps to one declared filter, never to an ORM
+lookup chosen by the client. Invalid values make the form invalid (the API answers 400 naming
+the parameter; the HTML list says what was wrong).
+"""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from partnership.filters import search_filter
+from partnership.models import Country, Sector, WorkingGroup
+
+from .models import Confidence, Document, ExchangeRate, Organisation, ProgressUpdate, Project, Task
+
+
+class ProjectFilter(django_filters.FilterSet):
+    """The project directory's filters. Investment filters need `Project.objects.with_usd()`."""
+
+    q = search_filter("code", "title", "summary", "title_en", "summary_en")
+    sector = django_filters.ModelMultipleChoiceFilter(
+        field_name="sectors__slug",
+        to_field_name="slug",
+        queryset=Sector.objects.all(),
+        label=_("Sector"),
+        distinct=True,
+    )
+    working_group = django_filters.ModelMultipleChoiceFilter(
+        field_name="working_group__slug",
+        to_field_name="slug",
+        queryset=WorkingGroup.objects.all(),
+        label=_("Working group"),
+    )
+    status = django_filters.MultipleChoiceFilter(choices=Project.Status.choices, label=_("Status"))
+    confidence = django_filters.MultipleChoiceFilter(choices=Confidence.choices, label=_("Delivery confidence"))
+    country = django_filters.ModelMultipleChoiceFilter(
+        field_name="locations__country__code",
+        to_field_name="code",
+        queryset=Country.objects.all(),
+        label=_("Country"),
+        distinct=True,
+    )
+    region = django_filters.CharFilter(method="filter_region", label=_("Region"))
+    investment_min = django_filters.NumberFilter(
+        field_name="investment_usd", lookup_expr="gte", min_value=0, label=_("Investment from (USD)")
+    )
+    investment_max = django_filters.NumberFilter(
+        field_name="investment_usd", lookup_expr="lte", min_value=0, label=_("Investment up to (USD)")
+    )
+    start_year = django_filters.NumberFilter(
+        field_name="planned_start__year", min_value=1990, max_value=2100, label=_("Planned start year")
+    )
+    behind_schedule = django_filters.BooleanFilter(
+        field_name="behind_schedule", label=_("Behind schedule"), method="filter_annotated"
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("code", "code"),
+            ("title", "title"),
+            ("investment_usd", "investment"),
+            ("progress", "progress"),
+            ("planned_start", "planned_start"),
+            ("planned_end", "planned_end"),
+            ("updated", "updated"),
+        ),
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = Project
+        fields = []
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(Q(locations__region__iexact=value) | Q(locations__region_en__iexact=value)).distinct()
+
+    def filter_annotated(self, queryset, name, value):
+        # Needs the annotations of Project.objects.with_figures().
+        return queryset.filter(**{name: value})
+
+
+class TaskFilter(django_filters.FilterSet):
+    q = search_filter("title", "responsible")
+    project = django_filters.CharFilter(field_name="project__slug", label=_("Project (slug)"))
+    working_group = django_filters.CharFilter(field_name="project__working_group__slug", label=_("Working group"))
+    status = django_filters.MultipleChoiceFilter(choices=Task.Status.choices, label=_("Status"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lt", label=_("Due before"))
+    due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", label=_("Due on or after"))
+
+    class Meta:
+        model = Task
+        fields = []
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Task.objects.overdue().values("pk")
+        return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
+
+
+class ProgressUpdateFilter(django_filters.FilterSet):
+    project = django_filters.CharFilter(field_name="project__slug", label=_("Project (slug)"))
+    working_group = django_filters.CharFilter(field_name="project__working_group__slug", label=_("Working group"))
+    confidence = django_filters.MultipleChoiceFilter(choices=Confidence.choices, label=_("Delivery confidence"))
+    reported_after = django_filters.DateFilter(
+        field_name="reported_on", lookup_expr="gte", label=_("Reported on or after")
+    )
+    reported_before = django_filters.DateFilter(
+        field_name="reported_on", lookup_expr="lte", label=_("Reported on or before")
+    )
+
+    class Meta:
+        model = ProgressUpdate
+        fields = []
+
+
+class DocumentFilter(django_filters.FilterSet):
+    project = django_filters.CharFilter(field_name="project__slug", label=_("Project (slug)"))
+    kind = django_filters.MultipleChoiceFilter(choices=Document.Kind.choices, label=_("Kind"))
+
+    class Meta:
+        model = Document
+        fields = []
+
+
+class OrganisationFilter(django_filters.FilterSet):
+    q = search_filter("name", "name_en")
+    country = django_filters.CharFilter(field_name="country__code", label=_("Country code"))
+    kind = django_filters.MultipleChoiceFilter(choices=Organisation.Kind.choices, label=_("Kind"))
+
+    class Meta:
+        model = Organisation
+        fields = []
+
+
+class ExchangeRateFilter(django_filters.FilterSet):
+    currency = django_filters.CharFilter(field_name="currency", label=_("Currency"))
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("From"))
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("To"))
+
+    class Meta:
+        model = ExchangeRate
+        fields = []
