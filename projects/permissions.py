@@ -83,6 +83,37 @@ def can_publish(user):
     return user.is_active and user.is_staff and is_secretariat(user)
 
 
+def can_view(user, obj):
+    """May `user` see this one record in the admin (its page, its history)?"""
+    if not user.is_active or not user.is_staff:
+        return False
+    if is_secretariat(user):
+        return True
+    name = obj._meta.model_name
+    if name in EDITOR_READS:
+        return is_editor(user)
+    if name not in GROUP_PATHS or not is_editor(user):
+        return False
+    group = working_group_of(obj)
+    return group is not None and group.editors.filter(pk=user.pk).exists()
+
+
+def can_submit(user, obj):
+    """Whoever may change a project or progress update may submit it for publication."""
+    return can_write(user, obj)
+
+
+def editable_working_groups(user):
+    """The working groups whose records `user` may write: all for the secretariat."""
+    from partnership.models import WorkingGroup
+
+    if is_secretariat(user):
+        return WorkingGroup.objects.all()
+    if not is_editor(user):
+        return WorkingGroup.objects.none()
+    return WorkingGroup.objects.filter(editors=user)
+
+
 def editor_permission_q():
     view = Q(codename__in=[f"view_{name}" for name in [*GROUP_PATHS, *EDITOR_READS]])
     change = Q(
