@@ -189,6 +189,9 @@ class Person(TimeStamped):
         return self.full_name
 
 
+CURRENT_COCHAIR_CLASH = "current_cochair_clash"
+
+
 class CoChairQuerySet(models.QuerySet):
     def current(self, on=None):
         """Terms running on a date (today by default)."""
@@ -253,12 +256,14 @@ class CoChair(TimeStamped):
                 condition=Q(end_date__isnull=True, commission__isnull=False),
                 name="one_current_commission_cochair_per_country",
                 violation_error_message=_("This country already has a current co-chair of the commission."),
+                violation_error_code=CURRENT_COCHAIR_CLASH,
             ),
             models.UniqueConstraint(
                 fields=["country", "working_group"],
                 condition=Q(end_date__isnull=True, working_group__isnull=False),
                 name="one_current_group_cochair_per_country",
                 violation_error_message=_("This country already has a current co-chair of this working group."),
+                violation_error_code=CURRENT_COCHAIR_CLASH,
             ),
         ]
 
@@ -293,10 +298,22 @@ class CoChair(TimeStamped):
             raise ValidationError(errors)
 
     def validate_constraints(self, exclude=None):
-        # The country is copied from the person, so the unique checks need it set first.
+        # The country is copied from the person, so the unique checks need it set first; a clash
+        # is reported against the person, the field the editor chose.
         if self.person_id:
             self.country_id = self.person.country_id
-        super().validate_constraints(exclude=exclude)
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict({})
+            general = errors.pop("__all__", [])
+            clashes = [e for e in general if e.code == CURRENT_COCHAIR_CLASH]
+            others = [e for e in general if e.code != CURRENT_COCHAIR_CLASH]
+            if others:
+                errors["__all__"] = others
+            if clashes:
+                errors.setdefault("person", []).extend(clashes)
+            raise ValidationError(errors) from exc
 
 
 class Meeting(TimeStamped):

@@ -1,0 +1,44 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from projects.permissions import setup_roles
+from projects.seeding.demo import load_demo
+from projects.seeding.facts import load_facts
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the public facts (commission, working groups, co-chairs, meetings, directives, agreements, "
+        "trade figures and reported projects, with their sources). Idempotent: a second run changes nothing. "
+        "With --demo, also add a fictional demo portfolio, marked as demo everywhere it shows."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--demo", action="store_true", help="Also add the fictional demo portfolio.")
+        parser.add_argument(
+            "--projects",
+            type=int,
+            default=72,
+            help="Number of demo projects (default 72; use 10000 for performance work).",
+        )
+
+    def handle(self, *args, demo=False, projects=72, **options):
+        if projects < 1 or projects > 1_000_000:
+            raise CommandError("--projects must be between 1 and 1,000,000.")
+        started = time.perf_counter()
+        setup_roles()
+        facts = load_facts()
+        self.stdout.write(facts.summary("Facts"))
+        for label in facts.changed_labels:
+            self.stdout.write(f"  updated: {label}")
+        if demo:
+            tally = load_demo(count=projects)
+            if tally.changed or tally.events:
+                self.stdout.write(
+                    f"Demo portfolio: {tally.created} projects and {tally.events} events added "
+                    f"({tally.unchanged} demo projects were already there)."
+                )
+            else:
+                self.stdout.write(f"Demo portfolio: all {tally.unchanged} demo projects already there; nothing changed.")
+        self.stdout.write(f"Done in {time.perf_counter() - started:.1f} s.")
