@@ -157,13 +157,17 @@ EVENT_TITLES = [
 
 def publication_for(i):
     """Most demo projects are published; a few wait in each earlier state of the workflow."""
-    return {5: Publication.DRAFT, 13: Publication.SUBMITTED, 21: Publication.RETURNED}.get(i % 24, Publication.PUBLISHED)
+    return {5: Publication.DRAFT, 13: Publication.SUBMITTED, 21: Publication.RETURNED}.get(
+        i % 24, Publication.PUBLISHED
+    )
 
 
 def _ensure_rates():
     existing = set(ExchangeRate.objects.values_list("currency", "date"))
     rates = [
-        ExchangeRate(currency=cur, date=datetime.date(year, 1, 1), units_per_usd=Decimal(value), source=DEMO_RATE_SOURCE)
+        ExchangeRate(
+            currency=cur, date=datetime.date(year, 1, 1), units_per_usd=Decimal(value), source=DEMO_RATE_SOURCE
+        )
         for cur, years in DEMO_RATES.items()
         for year, value in years.items()
         if (cur, datetime.date(year, 1, 1)) not in existing
@@ -374,8 +378,12 @@ def load_demo(count=72, today=None):
             for n, org in enumerate(rng.sample(orgs, rng.randint(1, 3))):
                 role = [ProjectParticipant.Role.INVESTOR, ProjectParticipant.Role.IMPLEMENTER][min(n, 1)]
                 participants.append(
-                    ProjectParticipant(project=project, organisation=org, role=role, share=Decimal(100) if n == 0 and
-                                       role == "investor" else None)
+                    ProjectParticipant(
+                        project=project,
+                        organisation=org,
+                        role=role,
+                        share=Decimal(100) if n == 0 and role == "investor" else None,
+                    )
                 )
             places = [place] + ([PLACES[(PLACES.index(place) + 11) % len(PLACES)]] if rng.random() < 0.2 else [])
             for code, region, name, lat, lon in places:

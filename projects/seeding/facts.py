@@ -454,7 +454,9 @@ def load_facts():
                 },
             )
             for key, role in participants:
-                upsert(tally, ProjectParticipant, {"project": project, "organisation": organisations[key], "role": role})
+                upsert(
+                    tally, ProjectParticipant, {"project": project, "organisation": organisations[key], "role": role}
+                )
             for country, region, place in locations:
                 upsert(
                     tally,

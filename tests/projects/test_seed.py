@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from partnership.models import CoChair, Commission, Meeting, Sector, TradeFigure, WorkingGroup
-from projects.models import Organisation, Project, ProgressUpdate, Publication, Task
+from projects.models import Organisation, ProgressUpdate, Project, Publication, Task
 
 pytestmark = pytest.mark.django_db
 

@@ -40,5 +40,7 @@ class Command(BaseCommand):
                     f"({tally.unchanged} demo projects were already there)."
                 )
             else:
-                self.stdout.write(f"Demo portfolio: all {tally.unchanged} demo projects already there; nothing changed.")
+                self.stdout.write(
+                    f"Demo portfolio: all {tally.unchanged} demo projects already there; nothing changed."
+                )
         self.stdout.write(f"Done in {time.perf_counter() - started:.1f} s.")
