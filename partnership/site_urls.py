@@ -1,5 +1,21 @@
-from . import views  # noqa: F401
+"""Public pages of the commission side (inside the language prefix)."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "partnership"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("commission/", views.CommissionView.as_view(), name="commission-detail"),
+    path("working-groups/", views.WorkingGroupListView.as_view(), name="workinggroup-list"),
+    path("working-groups/<slug:slug>/", views.WorkingGroupDetailView.as_view(), name="workinggroup-detail"),
+    path("meetings/", views.MeetingListView.as_view(), name="meeting-list"),
+    path("meetings/<slug:slug>/", views.MeetingDetailView.as_view(), name="meeting-detail"),
+    path("directives/", views.DirectiveListView.as_view(), name="directive-list"),
+    path("agreements/", views.AgreementListView.as_view(), name="agreement-list"),
+    path("agreements/<slug:slug>/", views.AgreementDetailView.as_view(), name="agreement-detail"),
+    path("trade/", views.TradeView.as_view(), name="trade"),
+    path("events/", views.EventListView.as_view(), name="event-list"),
+    path("events/<slug:slug>/", views.EventDetailView.as_view(), name="event-detail"),
+]

@@ -1,0 +1,238 @@
+"""Charts drawn by the server as SVG markup: pure functions from rows of figures to SVG.
+
+No style attributes (the Content-Security-Policy forbids inline styles): shapes carry classes
+that static/css/site.css colours, and geometry as presentation attributes. Every chart has a
+<title> and <desc> so that a screen reader can name it; the page shows the same figures in a
+table beside it. Domain-free, so both apps can use it.
+"""
+
+import hashlib
+import math
+
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+
+ROW = 34
+
+
+def _r(value):
+    """Coordinates to one decimal: shorter markup, same drawing."""
+    return round(float(value), 1)
+
+
+def _svg(width, height, title, desc, body, css):
+    ident = "chart-" + hashlib.md5(f"{title}|{desc}|{width}".encode()).hexdigest()[:8]
+    return mark_safe(
+        f'<svg class="chart {escape(css)}" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="{ident}-t {ident}-d" xmlns="http://www.w3.org/2000/svg" '
+        f'preserveAspectRatio="xMinYMin meet">'
+        f'<title id="{ident}-t">{escape(title)}</title><desc id="{ident}-d">{escape(desc)}</desc>'
+        f"{body}</svg>"
+    )
+
+
+def bar_chart(rows, *, title, desc, max_value=None, width=560, css=""):
+    """Horizontal bars, one per row; a row is a dict with `label`, `value`, optional `text`
+    (the value as the reader should see it) and `css` (an extra class for the bar)."""
+    rows = list(rows)
+    top = max_value if max_value is not None else max((float(r["value"] or 0) for r in rows), default=0)
+    top = top or 1
+    label_width = 0  # labels sit above their bar, so long names do not squeeze the bars
+    bar_area = width - label_width - 90
+    parts = []
+    for i, row in enumerate(rows):
+        y = i * ROW
+        value = float(row["value"] or 0)
+        length = max(bar_area * value / top, 0)
+        if value and length < 2:
+            length = 2
+        text = row.get("text", f"{value:g}")
+        parts.append(
+            format_html(
+                '<g class="chart-row"><text class="chart-label" x="0" y="{}">{}</text>'
+                '<rect class="bar {}" x="0" y="{}" width="{}" height="12" rx="2"></rect>'
+                '<text class="chart-value" x="{}" y="{}">{}</text></g>',
+                y + 12,
+                row["label"],
+                row.get("css", ""),
+                y + 16,
+                length,
+                length + 6,
+                y + 27,
+                text,
+            )
+        )
+    if not rows:
+        parts.append('<text class="chart-empty" x="0" y="20">—</text>')
+    height = max(len(rows) * ROW + 4, 30)
+    return _svg(width, height, title, desc, "".join(parts), f"chart--bars {css}")
+
+
+def trade_chart(rows, *, title, desc, target=None, target_text="", width=560, height=260):
+    """Vertical bars of turnover by year, with the target as a dashed line.
+
+    A row is a dict with `year`, `value`, `text` and `estimate`; `target` is a number (same unit).
+    """
+    rows = list(rows)
+    top = max([float(r["value"] or 0) for r in rows] + [float(target or 0)], default=0) or 1
+    top *= 1.1
+    left, bottom, plot_h = 8, 28, height - 28 - 24
+    n = max(len(rows), 1)
+    slot = (width - left) / n
+    bar_w = min(slot * 0.7, 48)
+    parts = [f'<line class="chart-axis" x1="{left}" y1="{height - bottom}" x2="{width}" y2="{height - bottom}"></line>']
+    for i, row in enumerate(rows):
+        value = float(row["value"] or 0)
+        h = plot_h * value / top
+        x = left + i * slot + (slot - bar_w) / 2
+        y = height - bottom - h
+        css = "bar bar--estimate" if row.get("estimate") else "bar bar--trade"
+        parts.append(
+            format_html(
+                '<g class="chart-row"><rect class="{}" x="{}" y="{}" width="{}" height="{}"></rect>'
+                '<text class="chart-value chart-value--small" x="{}" y="{}" text-anchor="middle">{}</text>'
+                '<text class="chart-label" x="{}" y="{}" text-anchor="middle">{}</text></g>',
+                css,
+                x,
+                y,
+                bar_w,
+                h,
+                x + bar_w / 2,
+                y - 4,
+                row.get("text", ""),
+                x + bar_w / 2,
+                height - bottom + 18,
+                row["year"],
+            )
+        )
+    if target:
+        ty = height - bottom - plot_h * float(target) / top
+        parts.append(
+            format_html(
+                '<line class="chart-target" x1="{}" y1="{}" x2="{}" y2="{}"></line>'
+                '<text class="chart-target-label" x="{}" y="{}" text-anchor="end">{}</text>',
+                left,
+                ty,
+                width,
+                ty,
+                width - 2,
+                ty - 6,
+                target_text,
+            )
+        )
+    return _svg(width, height, title, desc, "".join(str(p) for p in parts), "chart--trade")
+
+
+# --- map -------------------------------------------------------------------------------------------
+
+TILE = 256
+
+
+def _mercator(lat, lon, zoom):
+    """Web Mercator pixel coordinates at a zoom level (the projection of map tiles)."""
+    scale = TILE * 2**zoom
+    lat = max(min(lat, 85.0), -85.0)
+    x = (lon + 180.0) / 360.0 * scale
+    rad = math.radians(lat)
+    y = (1 - math.log(math.tan(rad) + 1 / math.cos(rad)) / math.pi) / 2 * scale
+    return x, y
+
+
+def map_chart(points, *, title, desc, tile_url="", width=640, height=400, min_span=8.0):
+    """Project locations as dots on a latitude/longitude grid; map tiles underneath when a tile
+    URL template ({z}/{x}/{y}) is given. A point is a dict with `lat`, `lon`, `label`, `url` and
+    optional `css`. Without tiles the labelled grid and the place names still tell the story."""
+    points = [p for p in points if p.get("lat") is not None and p.get("lon") is not None]
+    if points:
+        lats = [float(p["lat"]) for p in points]
+        lons = [float(p["lon"]) for p in points]
+        lat_c, lon_c = (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
+        lat_span = max(max(lats) - min(lats), min_span / 2) * 1.3
+        lon_span = max(max(lons) - min(lons), min_span) * 1.3
+    else:
+        lat_c, lon_c, lat_span, lon_span = 45.0, 65.0, min_span, min_span * 2
+    south, north = lat_c - lat_span / 2, lat_c + lat_span / 2
+    west, east = lon_c - lon_span / 2, lon_c + lon_span / 2
+    # The zoom whose pixels fit the box best; the drawing is then scaled to the SVG's width.
+    zoom = 0
+    while zoom < 12:
+        x0, _ = _mercator(north, west, zoom + 1)
+        x1, _ = _mercator(north, east, zoom + 1)
+        if x1 - x0 > width:
+            break
+        zoom += 1
+    x0, y0 = _mercator(north, west, zoom)
+    x1, y1 = _mercator(south, east, zoom)
+    scale = width / (x1 - x0)
+    height = round((y1 - y0) * scale)
+
+    def project(lat, lon):
+        x, y = _mercator(lat, lon, zoom)
+        return (x - x0) * scale, (y - y0) * scale
+
+    parts = [f'<rect class="map-sea" x="0" y="0" width="{width}" height="{height}"></rect>']
+    if tile_url:
+        tx0, ty0 = int(x0 // TILE), int(y0 // TILE)
+        tx1, ty1 = int(x1 // TILE), int(y1 // TILE)
+        size = TILE * scale
+        for tx in range(tx0, tx1 + 1):
+            for ty in range(ty0, ty1 + 1):
+                href = tile_url.replace("{z}", str(zoom)).replace("{x}", str(tx)).replace("{y}", str(ty))
+                parts.append(
+                    format_html(
+                        '<image class="map-tile" href="{}" x="{}" y="{}" width="{}" height="{}"></image>',
+                        href,
+                        (tx * TILE - x0) * scale,
+                        (ty * TILE - y0) * scale,
+                        size,
+                        size,
+                    )
+                )
+    step = 5 if max(lat_span, lon_span) > 6 else 1
+    for lat in range(math.ceil(south / step) * step, math.floor(north) + 1, step):
+        _, y = project(lat, west)
+        parts.append(
+            format_html(
+                '<line class="map-grid" x1="0" y1="{}" x2="{}" y2="{}"></line>'
+                '<text class="map-grid-label" x="4" y="{}">{}°N</text>',
+                y,
+                width,
+                y,
+                y - 3,
+                lat,
+            )
+        )
+    for lon in range(math.ceil(west / step) * step, math.floor(east) + 1, step):
+        x, _ = project(south, lon)
+        parts.append(
+            format_html(
+                '<line class="map-grid" x1="{}" y1="0" x2="{}" y2="{}"></line>'
+                '<text class="map-grid-label" x="{}" y="{}">{}°E</text>',
+                x,
+                x,
+                height,
+                x + 3,
+                height - 4,
+                lon,
+            )
+        )
+    label_all = len(points) <= 12
+    for p in points:
+        x, y = project(float(p["lat"]), float(p["lon"]))
+        label = (
+            format_html('<text class="map-label" x="{}" y="{}">{}</text>', x + 7, y + 4, p["label"])
+            if label_all
+            else ""
+        )
+        parts.append(
+            format_html(
+                '<a href="{}" class="map-point {}"><title>{}</title><circle cx="{}" cy="{}" r="6"></circle>{}</a>',
+                p["url"],
+                p.get("css", ""),
+                p["label"],
+                x,
+                y,
+                label,
+            )
+        )
+    return _svg(width, height, title, desc, "".join(str(p) for p in parts), "chart--map")
