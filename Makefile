@@ -50,7 +50,7 @@ fuzz: $(STAMP)
 	$(TEST_ENV) bash tests/fuzz/run.sh
 
 bench: $(STAMP)
-	$(TEST_ENV) $(PY) tests/bench/run.py
+	cd tests/bench && $(TEST_ENV) ../../$(PY) run.py
 
 soak: $(STAMP)
 	$(TEST_ENV) bash tests/bench/soak.sh
