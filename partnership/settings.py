@@ -176,32 +176,60 @@ BEHIND_SCHEDULE_MARGIN = env.int("BEHIND_SCHEDULE_MARGIN", default=15)
 # A project with no published progress update for this many days is flagged as stale.
 STALE_UPDATE_DAYS = env.int("STALE_UPDATE_DAYS", default=90)
 
-# REST API
+# REST API (/api/v1/): reads for everyone over published content, writes for staff with a
+# token or a session. Shared behaviour lives in partnership/api_support.py.
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
-    ],
+    # Filtering, pagination, throttling and permissions are set on the API's base viewset
+    # (partnership/api_support.py); these defaults cover the schema and documentation views.
+    # Token first, so that a client without credentials gets 401 with WWW-Authenticate: Token.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 50,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "partnership.renderers.CSVRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": env.str("API_ANON_RATE", default="120/minute")},
+    "EXCEPTION_HANDLER": "partnership.api_exceptions.api_exception_handler",
+    "DATETIME_FORMAT": "iso-8601",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Partnership tracker API",
-    "DESCRIPTION": "Read-only public data on joint projects of an intergovernmental commission; "
-    "staff may write with a token.",
+    "DESCRIPTION": "Public data on the joint projects of an intergovernmental commission: projects, "
+    "tasks, progress updates, agreements, meetings, directives, trade figures and events. Anonymous "
+    "clients read published content (rate-limited); staff write with a token "
+    "(`Authorization: Token <key>`) within the same permissions as in the admin. Every list "
+    "answers in JSON or CSV (`?format=csv` or `Accept: text/csv`), is filtered by the same filters "
+    "as the site, and is paginated (`page`, `page_size` up to 500). Errors are JSON: "
+    '`{"detail": …, "code": …, "errors": {parameter or field: [messages]}}`.',
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The same choices appear on several models; one named enum each.
+    "ENUM_NAME_OVERRIDES": {
+        "ConfidenceEnum": "projects.models.Confidence",
+        "PublicationEnum": "projects.models.Publication",
+        "ProjectStatusEnum": "projects.models.Project.Status",
+        "TaskStatusEnum": "projects.models.Task.Status",
+        "DirectiveStatusEnum": "partnership.models.Directive.Status",
+        "AgreementStatusEnum": "partnership.models.Agreement.Status",
+        "AgreementKindEnum": "partnership.models.Agreement.Kind",
+        "MeetingKindEnum": "partnership.models.Meeting.Kind",
+        "EventKindEnum": "partnership.models.Event.Kind",
+        "OrganisationKindEnum": "projects.models.Organisation.Kind",
+        "DocumentKindEnum": "projects.models.Document.Kind",
+        "ParticipantRoleEnum": "projects.models.ProjectParticipant.Role",
+        "CurrencyEnum": "partnership.currencies.CURRENCY_CHOICES",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "partnership.api_support.document_errors",
+    ],
 }
 
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])

@@ -1,3 +1,52 @@
+"""The API: /api/v1/ resources, the OpenAPI schema and its documentation pages.
+
+URL names are `api:<model>-list` and `api:<model>-detail`, as DRF's router makes them.
+"""
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from partnership import api as commission_api
+from partnership.api_exceptions import api_not_found
+
+from . import api
+
 app_name = "api"
 
-urlpatterns: list = []
+
+class DocsView(SpectacularSwaggerSplitView):
+    """Swagger UI from this site's static files, its start-up script a separate file (strict CSP)."""
+
+    template_name = "api/swagger_ui.html"
+    url_name = "api:schema"
+
+
+router = DefaultRouter(use_regex_path=True)
+router.include_root_view = False
+router.register("countries", commission_api.CountryViewSet)
+router.register("commissions", commission_api.CommissionViewSet)
+router.register("sectors", commission_api.SectorViewSet)
+router.register("working-groups", commission_api.WorkingGroupViewSet)
+router.register("co-chairs", commission_api.CoChairViewSet)
+router.register("people", commission_api.PersonViewSet)
+router.register("meetings", commission_api.MeetingViewSet)
+router.register("directives", commission_api.DirectiveViewSet)
+router.register("agreements", commission_api.AgreementViewSet)
+router.register("trade-figures", commission_api.TradeFigureViewSet)
+router.register("events", commission_api.EventViewSet)
+router.register("organisations", api.OrganisationViewSet)
+router.register("projects", api.ProjectViewSet)
+router.register("tasks", api.TaskViewSet)
+router.register("progress-updates", api.ProgressUpdateViewSet)
+router.register("documents", api.DocumentViewSet)
+router.register("exchange-rates", api.ExchangeRateViewSet)
+router.register("summary", api.SummaryViewSet, basename="summary")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", DocsView.as_view(), name="docs"),
+    path("v1/", include(router.urls)),
+    # Any other address under /api/ gets a JSON 404, never the site's HTML page.
+    re_path(r"^.*$", api_not_found),
+]

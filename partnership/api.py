@@ -1,0 +1,156 @@
+"""API endpoints of the commission side: read for everyone, write for the secretariat."""
+
+from django.db.models import BooleanField, Case, Value, When
+from drf_spectacular.utils import extend_schema, extend_schema_view
+
+from . import filters, serializers
+from .api_support import FORMAT_PARAMETER, StaffWriteViewSet
+from .models import (
+    Agreement,
+    CoChair,
+    Commission,
+    Country,
+    Directive,
+    Event,
+    Meeting,
+    Person,
+    Sector,
+    TradeFigure,
+    WorkingGroup,
+)
+
+SLUG = r"[-a-zA-Z0-9_]+"
+ID = r"[0-9]{1,18}"
+
+
+def documented(name, plural):
+    """Summaries and the `format` parameter for the read and write actions of one resource."""
+    return extend_schema_view(
+        list=extend_schema(summary=f"List {plural}", parameters=[FORMAT_PARAMETER]),
+        retrieve=extend_schema(summary=f"One {name}", parameters=[FORMAT_PARAMETER]),
+        create=extend_schema(summary=f"Add a {name} (staff)"),
+        update=extend_schema(summary=f"Replace a {name} (staff)"),
+        partial_update=extend_schema(summary=f"Change a {name} (staff)"),
+    )
+
+
+@documented("country", "countries")
+class CountryViewSet(StaffWriteViewSet):
+    queryset = Country.objects.all()
+    serializer_class = serializers.CountrySerializer
+    lookup_field = "code"
+    lookup_value_regex = "[A-Z]{2}"
+    search_fields = ("code", "name", "name_en")
+    ordering_fields = ("code", "name")
+
+
+@documented("commission", "commissions")
+class CommissionViewSet(StaffWriteViewSet):
+    queryset = Commission.objects.prefetch_related("countries")
+    serializer_class = serializers.CommissionSerializer
+    lookup_field = "slug"
+    lookup_value_regex = SLUG
+    search_fields = ("name", "name_en", "short_name", "short_name_en")
+    ordering_fields = ("name", "established")
+
+
+@documented("sector", "sectors")
+class SectorViewSet(StaffWriteViewSet):
+    queryset = Sector.objects.all()
+    serializer_class = serializers.SectorSerializer
+    lookup_field = "slug"
+    lookup_value_regex = SLUG
+    search_fields = ("name", "name_en")
+    ordering_fields = ("order", "name")
+
+
+@documented("working group", "working groups")
+class WorkingGroupViewSet(StaffWriteViewSet):
+    queryset = WorkingGroup.objects.select_related("commission").prefetch_related("sectors")
+    serializer_class = serializers.WorkingGroupSerializer
+    filterset_class = filters.WorkingGroupFilter
+    lookup_field = "slug"
+    lookup_value_regex = SLUG
+    ordering_fields = ("order", "name", "established")
+
+
+@documented("co-chair term", "co-chair terms")
+class CoChairViewSet(StaffWriteViewSet):
+    queryset = CoChair.objects.select_related("person", "country", "commission", "working_group")
+    serializer_class = serializers.CoChairSerializer
+    filterset_class = filters.CoChairFilter
+    lookup_value_regex = ID
+    ordering_fields = ("start_date", "end_date")
+
+
+@documented("person", "people")
+class PersonViewSet(StaffWriteViewSet):
+    queryset = Person.objects.select_related("country")
+    serializer_class = serializers.PersonSerializer
+    filterset_class = filters.PersonFilter
+    lookup_value_regex = ID
+    ordering_fields = ("full_name",)
+
+
+@documented("meeting", "meetings")
+class MeetingViewSet(StaffWriteViewSet):
+    queryset = Meeting.objects.select_related("commission").prefetch_related("working_groups")
+    serializer_class = serializers.MeetingSerializer
+    filterset_class = filters.MeetingFilter
+    lookup_field = "slug"
+    lookup_value_regex = SLUG
+    search_fields = ("title", "title_en", "summary", "summary_en", "place", "place_en")
+    ordering_fields = ("date", "title")
+
+
+@documented("directive", "directives")
+class DirectiveViewSet(StaffWriteViewSet):
+    queryset = Directive.objects.select_related("meeting").prefetch_related("working_groups")
+    serializer_class = serializers.DirectiveSerializer
+    filterset_class = filters.DirectiveFilter
+    lookup_value_regex = ID
+    ordering_fields = ("due_date", "status", "order")
+
+    def base_queryset(self):
+        return self.queryset.annotate(
+            is_late=Case(
+                When(serializers.directive_overdue_q(), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+
+
+@documented("agreement", "agreements")
+class AgreementViewSet(StaffWriteViewSet):
+    queryset = Agreement.objects.select_related("commission")
+    serializer_class = serializers.AgreementSerializer
+    filterset_class = filters.AgreementFilter
+    lookup_field = "slug"
+    lookup_value_regex = SLUG
+    ordering_fields = ("signed_date", "title", "in_force_from")
+
+
+@documented("trade figure", "trade figures")
+class TradeFigureViewSet(StaffWriteViewSet):
+    queryset = TradeFigure.objects.select_related("commission", "reporting_country")
+    serializer_class = serializers.TradeFigureSerializer
+    filterset_class = filters.TradeFigureFilter
+    lookup_value_regex = ID
+    ordering_fields = ("year", "turnover_usd")
+
+
+@documented("event", "events")
+class EventViewSet(StaffWriteViewSet):
+    """Published events only, as on the site."""
+
+    queryset = Event.objects.select_related("commission")
+    serializer_class = serializers.EventSerializer
+    filterset_class = filters.EventFilter
+    lookup_field = "slug"
+    lookup_value_regex = SLUG
+    search_fields = ("title", "title_en", "description", "description_en", "place", "place_en")
+    ordering_fields = ("start_date", "title")
+
+    def public(self, queryset):
+        return queryset.published()

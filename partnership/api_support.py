@@ -1,0 +1,495 @@
+"""What every endpoint of the API shares.
+
+- Pagination with a bounded page size: `page_size` above the maximum is a 400 naming it, not
+  silently clamped, so a client never believes it has every row when it has not.
+- Filtering through the site's own FilterSets; the API adds only `q` and `ordering` where a
+  FilterSet has none, booleans that refuse anything but true/false, and bounds on numbers.
+- Strict query strings: a parameter the endpoint does not know is a 400 naming it (a typo such
+  as `?staus=closed` would otherwise return every row).
+- Reads: published content for everyone; staff also see the drafts they may edit.
+- Writes: staff only, checked with projects.permissions before anything is saved.
+- ETags on every successful read, answering If-None-Match with 304.
+"""
+
+import copy
+import functools
+import re
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import ManyToManyField, Q
+from django.http import Http404
+from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
+from drf_spectacular.plumbing import build_array_type, build_basic_type, build_parameter_type
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import exceptions, mixins, permissions, serializers, viewsets
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import AnonRateThrottle
+
+from .api_exceptions import NON_FIELD
+from .filters import search_filter
+from .renderers import CSVRenderer
+
+MAX_PAGE_SIZE = 500
+WHOLE_NUMBER = re.compile(r"^[0-9]{1,9}$")
+# Bounds on numeric filters, so that no value can overflow a database column.
+NUMBER_LIMIT = 10**16
+PUBLISHED = "published"
+# Publication states only the secretariat may set (projects.permissions.can_publish).
+PUBLISHER_STATES = {"published", "returned"}
+
+
+# --- pagination -----------------------------------------------------------------------------------
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not WHOLE_NUMBER.match(raw) or not 1 <= int(raw) <= self.max_page_size:
+            raise exceptions.ValidationError(
+                {self.page_size_query_param: [_("A whole number from 1 to %(max)d.") % {"max": self.max_page_size}]}
+            )
+        return int(raw)
+
+    def get_page_number(self, request, paginator):
+        raw = request.query_params.get(self.page_query_param, "1")
+        if not WHOLE_NUMBER.match(raw) or int(raw) < 1:
+            raise exceptions.ValidationError({self.page_query_param: [_("A whole number from 1.")]})
+        return int(raw)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except exceptions.NotFound:
+            pages = self.django_paginator_class(queryset, self.get_page_size(request)).num_pages
+            raise exceptions.NotFound(
+                {self.page_query_param: [_("Past the end: the last page is %(pages)d.") % {"pages": pages}]}
+            ) from None
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response["X-Total-Count"] = str(self.page.paginator.count)
+        links = [f'<{url}>; rel="{rel}"' for rel, url in (("next", response.data["next"]),) if url]
+        links += [f'<{url}>; rel="{rel}"' for rel, url in (("prev", response.data["previous"]),) if url]
+        if links:
+            response["Link"] = ", ".join(links)
+        return response
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["maximum"] = self.max_page_size
+                parameter["description"] = _(
+                    "Rows per page, 1 to %(max)d (default %(default)d); more is a 400, not a silent cut."
+                ) % {"max": self.max_page_size, "default": self.page_size}
+        return parameters
+
+
+# --- filtering ------------------------------------------------------------------------------------
+
+
+class StrictBooleanField(forms.Field):
+    """true/false (or 1/0); anything else is an error rather than "no filter"."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        text = str(value).strip().lower()
+        if text in ("true", "1"):
+            return True
+        if text in ("false", "0"):
+            return False
+        raise DjangoValidationError(_("Use true or false."), code="invalid")
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+def strict_copy(filter_):
+    """A copy of a site filter with the API's stricter parsing; the site's own is unchanged."""
+    strict = copy.deepcopy(filter_)
+    strict.__dict__.pop("_field", None)
+    if isinstance(strict, django_filters.BooleanFilter):
+        strict.__class__ = StrictBooleanFilter
+    elif isinstance(strict, django_filters.NumberFilter):
+        if "year" in strict.field_name:
+            strict.field_class = forms.IntegerField
+        strict.extra.setdefault("min_value", -NUMBER_LIMIT)
+        strict.extra.setdefault("max_value", NUMBER_LIMIT)
+    return strict
+
+
+@functools.cache
+def api_filterset(base, model, search=(), ordering=()):
+    """The FilterSet an endpoint uses: the site's `base` (or an empty one) plus API extras.
+
+    `search` adds a `q` filter over those fields and `ordering` an explicit sort, each only
+    where the base FilterSet has none.
+    """
+    base = base or django_filters.FilterSet
+    attrs = {name: strict_copy(f) for name, f in base.base_filters.items()}
+    if search and "q" not in attrs:
+        attrs["q"] = search_filter(*search)
+    if ordering and "ordering" not in attrs:
+        attrs["ordering"] = django_filters.OrderingFilter(fields=ordering, label=gettext_lazy("Sort by"))
+    attrs["Meta"] = type("Meta", (), {"model": model, "fields": []})
+    name = base.__name__ if base is not django_filters.FilterSet else f"{model.__name__}Filter"
+    return type(f"API{name}", (base,), attrs)
+
+
+class FilterBackend(DjangoFilterBackend):
+    def get_filterset_class(self, view, queryset=None):
+        model = queryset.model if queryset is not None else view.queryset.model
+        return api_filterset(
+            getattr(view, "filterset_class", None),
+            model,
+            tuple(getattr(view, "search_fields", ())),
+            tuple(getattr(view, "ordering_fields", ())),
+        )
+
+    def filter_queryset(self, request, queryset, view):
+        if getattr(view, "action", None) not in getattr(view, "filter_actions", ("list",)):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
+
+class FilterBackendSchema(DjangoFilterExtension):
+    """The django-filter parameters, with the numeric bounds the API enforces."""
+
+    target_class = "partnership.api_support.FilterBackend"
+    priority = 1
+
+    def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        if isinstance(filter_field, django_filters.ModelMultipleChoiceFilter):
+            # Records named by slug or code, repeatable: ?sector=energy&sector=transport.
+            return [
+                build_parameter_type(
+                    name=field_name,
+                    location=OpenApiParameter.QUERY,
+                    description=f"{filter_field.label} ({filter_field.extra.get('to_field_name', 'id')}); repeatable.",
+                    schema=build_array_type(build_basic_type(OpenApiTypes.STR)),
+                    explode=True,
+                    style="form",
+                )
+            ]
+        parameters = super().resolve_filter_field(auto_schema, model, filterset_class, field_name, filter_field)
+        if isinstance(filter_field, django_filters.NumberFilter):
+            for parameter in parameters:
+                schema = parameter["schema"]
+                if filter_field.field_class is forms.IntegerField:
+                    schema["type"] = "integer"
+                    schema.pop("format", None)
+                schema["minimum"] = filter_field.extra["min_value"]
+                schema["maximum"] = filter_field.extra["max_value"]
+        return parameters
+
+
+# --- permissions and throttling -------------------------------------------------------------------
+
+
+class StaffWrites(permissions.BasePermission):
+    """Anyone reads; only active staff write (and projects.permissions decides what)."""
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        user = request.user
+        return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+
+
+class AnonThrottle(AnonRateThrottle):
+    """The anonymous rate (API_ANON_RATE), read when asked so that settings can change it."""
+
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+# --- viewsets -------------------------------------------------------------------------------------
+
+FORMAT_PARAMETER = OpenApiParameter(
+    "format",
+    str,
+    enum=["json", "csv"],
+    description="Response format; the same as `Accept: application/json` or `Accept: text/csv`.",
+)
+
+
+class PublicViewSet(viewsets.GenericViewSet):
+    """A read-only endpoint over public content, with the API's shared behaviour."""
+
+    renderer_classes = [JSONRenderer, CSVRenderer]
+    pagination_class = Pagination
+    filter_backends = [FilterBackend]
+    permission_classes = [StaffWrites]
+    throttle_classes = [AnonThrottle]
+    # Query parameters an endpoint accepts beyond its filters and pagination.
+    extra_query_params: tuple = ()
+    # Actions the FilterSet applies to (and whose query strings it may fill).
+    filter_actions: tuple = ("list",)
+    search_fields: tuple = ()
+    ordering_fields: tuple = ()
+
+    def public(self, queryset):
+        """What anonymous clients may see; models with a publication state override it."""
+        return queryset
+
+    def base_queryset(self):
+        return self.queryset.all()
+
+    def get_queryset(self):
+        queryset = self.base_queryset()
+        visible = self.public(queryset)
+        if visible is queryset or not self.request.user.is_authenticated or not self.request.user.is_staff:
+            return visible
+        # Staff also see the unpublished records they may edit (as in the admin).
+        from projects.permissions import scoped
+
+        model = queryset.model
+        editable = scoped(self.request.user, model._default_manager.all()).values("pk")
+        public = self.public(model._default_manager.all()).values("pk")
+        return queryset.filter(Q(pk__in=public) | Q(pk__in=editable))
+
+    def allowed_query_params(self):
+        allowed = {"format", *self.extra_query_params}
+        if self.action in self.filter_actions:
+            allowed |= set(FilterBackend().get_filterset_class(self, self.queryset).base_filters)
+            if self.pagination_class is not None:
+                allowed |= {Pagination.page_query_param, Pagination.page_size_query_param}
+        return allowed
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.check_query(request, kwargs)
+
+    def check_query(self, request, kwargs):
+        errors = {}
+        for name, values in request.query_params.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                errors[name.replace("\x00", "")] = [_("A null character is not allowed.")]
+        if any("\x00" in str(value) for value in kwargs.values()):
+            raise exceptions.NotFound()
+        allowed = self.allowed_query_params()
+        for name in request.query_params:
+            if name not in allowed and name not in errors:
+                errors[name] = [
+                    _("Unknown parameter; this endpoint accepts: %(names)s.") % {"names": ", ".join(sorted(allowed))}
+                ]
+        if errors:
+            raise exceptions.ValidationError(errors)
+
+    def perform_content_negotiation(self, request, force=False):
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:
+            # An unknown ?format= is a bad parameter, not a missing page.
+            raise exceptions.ValidationError({"format": [_("Use json or csv.")]}) from None
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if getattr(response, "exception", False) and isinstance(
+            getattr(response, "accepted_renderer", None), CSVRenderer
+        ):
+            # Errors are always JSON, whatever format was asked for.
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = JSONRenderer.media_type
+        patch_vary_headers(response, ["Authorization", "Accept-Language"])
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            response.render()
+            set_response_etag(response)
+            response = get_conditional_response(request, etag=response.get("ETag"), response=response)
+        return response
+
+
+class PublicReadOnlyViewSet(PublicViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    pass
+
+
+class StaffWriteViewSet(PublicReadOnlyViewSet, mixins.CreateModelMixin, mixins.UpdateModelMixin):
+    """Reads for everyone; create and change for staff within projects.permissions.
+
+    Deleting is left to the admin, which shows what else a deletion would take with it.
+    """
+
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def check_write(self, old, new):
+        """Refuse (403) before saving unless the user may write both the stored and the new record."""
+        from projects.permissions import can_publish, can_write
+
+        user = self.request.user
+        for state in (old, new):
+            if state is not None and not can_write(user, state):
+                raise exceptions.PermissionDenied(_("You may not change this record."))
+        for field in ("publication", "published"):
+            if not hasattr(new, field):
+                continue
+            before = getattr(old, field) if old is not None else new._meta.get_field(field).get_default()
+            after = getattr(new, field)
+            publishing = after in PUBLISHER_STATES or after is True
+            unpublishing = before in (PUBLISHED, True)
+            if before != after and (publishing or unpublishing) and not can_publish(user):
+                message = _("Only the secretariat publishes, returns or unpublishes.")
+                raise exceptions.PermissionDenied({field: [message]})
+
+    def write(self, serializer, old):
+        candidate = serializer.candidate
+        self.check_write(old, candidate)
+        candidate._history_user = self.request.user
+        candidate._change_reason = "API"
+        with transaction.atomic():
+            return serializer.save()
+
+    def respond(self, instance, status_code):
+        fresh = self.get_queryset().get(pk=instance.pk)
+        return Response(self.get_response_serializer(fresh).data, status=status_code)
+
+    def get_response_serializer(self, instance):
+        return self.get_serializer(instance)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        instance = self.write(serializer, None)
+        return self.respond(instance, 201)
+
+    def update(self, request, *args, **kwargs):
+        instance = self.get_object()
+        stored = copy.copy(instance)
+        # Refuse a record the user may not write before looking at what they sent.
+        self.check_write(stored, stored)
+        serializer = self.get_serializer(instance, data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        self.write(serializer, stored)
+        return self.respond(instance, 200)
+
+
+# --- serializers ----------------------------------------------------------------------------------
+
+
+class ModelValidatingSerializer(serializers.ModelSerializer):
+    """Runs the model's full_clean() on the record as it would be saved.
+
+    So the API refuses exactly what the admin refuses (clean() and the database constraints),
+    with the same messages, as a 400 naming the field. The checked record is kept as
+    `candidate`, and that is what gets saved.
+    """
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        many = {name: attrs[name] for name in list(attrs) if isinstance(model._meta.get_field(name), ManyToManyField)}
+        plain = {name: value for name, value in attrs.items() if name not in many}
+        if self.instance is not None:
+            candidate = copy.copy(self.instance)
+            for name, value in plain.items():
+                setattr(candidate, name, value)
+        else:
+            candidate = model(**plain)
+        self.prepare(candidate)
+        try:
+            candidate.full_clean(validate_unique=True, validate_constraints=True)
+        except DjangoValidationError as exc:
+            errors = {NON_FIELD if key == "__all__" else key: value for key, value in exc.message_dict.items()}
+            raise serializers.ValidationError(errors) from None
+        self.candidate = candidate
+        self.candidate_m2m = many
+        return attrs
+
+    def prepare(self, candidate):
+        """Fill fields the client does not send (e.g. the author) before validation."""
+
+    def create(self, validated_data):
+        return self.save_candidate()
+
+    def update(self, instance, validated_data):
+        saved = self.save_candidate()
+        instance.__dict__.update(saved.__dict__)
+        return instance
+
+    def save_candidate(self):
+        candidate = self.candidate
+        candidate.save()
+        for name, values in self.candidate_m2m.items():
+            getattr(candidate, name).set(values)
+        return candidate
+
+
+# --- schema ---------------------------------------------------------------------------------------
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "Every error of the API has this shape.",
+    "properties": {
+        "detail": {"type": "string", "description": "What went wrong, in a sentence."},
+        "code": {"type": "string", "description": "A machine-readable code, e.g. invalid, not_found."},
+        "errors": {
+            "type": "object",
+            "description": "Messages per query parameter or body field (dotted for nested fields).",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    "required": ["detail", "code", "errors"],
+}
+ERRORS = {
+    "400": "A query parameter or body field is wrong; `errors` names it.",
+    "401": "No or bad credentials for a write.",
+    "403": "The user may not make this change (nothing was changed).",
+    "404": "No such record (or only unpublished), or a page past the end (`errors.page`).",
+    "406": "No format the client accepts (json and csv are offered).",
+    "409": "The change conflicts with stored records.",
+    "415": "The body is not JSON.",
+    "429": "Too many requests from this address; see the Retry-After header.",
+}
+READ_ERRORS = ("400", "404", "406", "429")
+WRITE_ERRORS = ("400", "401", "403", "404", "406", "409", "415", "429")
+
+
+def document_errors(result, generator, request, public):
+    """Postprocessing hook: the error shape on every operation, 304 on reads, CSV as text."""
+    components = result.setdefault("components", {})
+    components.setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    reference = {"$ref": "#/components/schemas/Error"}
+    for path in result.get("paths", {}).values():
+        for method, operation in path.items():
+            responses = operation.setdefault("responses", {})
+            reading = method == "get"
+            for code in READ_ERRORS if reading else WRITE_ERRORS:
+                responses.setdefault(
+                    code, {"description": ERRORS[code], "content": {"application/json": {"schema": reference}}}
+                )
+            if reading:
+                responses.setdefault("304", {"description": "Not modified: the ETag sent in If-None-Match matches."})
+                # Reads need no credentials.
+                security = operation.setdefault("security", [])
+                if {} not in security:
+                    security.append({})
+            for response in responses.values():
+                csv = response.get("content", {}).get("text/csv")
+                if csv is not None:
+                    csv["schema"] = {
+                        "type": "string",
+                        "description": "CSV with a header row; one row per record, nested fields as dotted "
+                        'columns, lists joined with "; ".',
+                    }
+    return result

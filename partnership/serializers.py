@@ -1,0 +1,257 @@
+"""API representations of the commission side. Related records are named by slug or code.
+
+Text fields come in the language of the request's Accept-Language header (English when a
+field has not been translated).
+"""
+
+from django.db.models import Q
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from .api_support import ModelValidatingSerializer
+from .models import (
+    Agreement,
+    CoChair,
+    Commission,
+    Country,
+    Directive,
+    Event,
+    Meeting,
+    Person,
+    Sector,
+    TradeFigure,
+    WorkingGroup,
+)
+
+
+def slug_of(model, many=False, allow_null=False, field="slug"):
+    """A writable reference to another record by its slug (or code)."""
+    return serializers.SlugRelatedField(
+        slug_field=field,
+        queryset=model.objects.all(),
+        many=many,
+        allow_null=allow_null,
+        required=not (many or allow_null),
+    )
+
+
+class SectorRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Sector
+        fields = ["slug", "name"]
+
+
+class WorkingGroupRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WorkingGroup
+        fields = ["slug", "name"]
+
+
+class CountrySerializer(ModelValidatingSerializer):
+    class Meta:
+        model = Country
+        fields = ["code", "name", "updated"]
+
+
+class CommissionSerializer(ModelValidatingSerializer):
+    countries = slug_of(Country, many=True, field="code")
+
+    class Meta:
+        model = Commission
+        fields = [
+            "slug",
+            "name",
+            "short_name",
+            "countries",
+            "established",
+            "mandate",
+            "trade_target_usd",
+            "trade_target_year",
+            "source",
+            "updated",
+        ]
+
+
+class SectorSerializer(ModelValidatingSerializer):
+    class Meta:
+        model = Sector
+        fields = ["slug", "name", "order", "updated"]
+
+
+class WorkingGroupSerializer(ModelValidatingSerializer):
+    commission = slug_of(Commission)
+    sectors = slug_of(Sector, many=True)
+
+    class Meta:
+        model = WorkingGroup
+        fields = [
+            "slug",
+            "name",
+            "commission",
+            "sectors",
+            "mandate",
+            "established",
+            "active",
+            "order",
+            "source",
+            "updated",
+        ]
+
+
+class CoChairSerializer(ModelValidatingSerializer):
+    person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
+    person_name = serializers.CharField(source="person.full_name", read_only=True)
+    country = serializers.CharField(source="country.code", read_only=True, help_text="The person's country.")
+    commission = slug_of(Commission, allow_null=True)
+    working_group = slug_of(WorkingGroup, allow_null=True)
+    current = serializers.SerializerMethodField(help_text="In office today.")
+
+    class Meta:
+        model = CoChair
+        fields = [
+            "id",
+            "person",
+            "person_name",
+            "country",
+            "position",
+            "commission",
+            "working_group",
+            "start_date",
+            "end_date",
+            "current",
+            "source",
+            "updated",
+        ]
+
+    @extend_schema_field(bool)
+    def get_current(self, obj):
+        today = timezone.localdate()
+        return (obj.start_date is None or obj.start_date <= today) and (obj.end_date is None or obj.end_date >= today)
+
+
+class PersonSerializer(ModelValidatingSerializer):
+    country = slug_of(Country, field="code")
+    photo = serializers.ImageField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Person
+        fields = ["id", "full_name", "country", "bio", "photo", "updated"]
+
+
+class MeetingSerializer(ModelValidatingSerializer):
+    commission = slug_of(Commission)
+    working_groups = slug_of(WorkingGroup, many=True)
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "slug",
+            "title",
+            "kind",
+            "commission",
+            "date",
+            "place",
+            "summary",
+            "working_groups",
+            "source",
+            "updated",
+        ]
+
+
+class DirectiveSerializer(ModelValidatingSerializer):
+    meeting = slug_of(Meeting)
+    meeting_title = serializers.CharField(source="meeting.title", read_only=True)
+    meeting_date = serializers.DateField(source="meeting.date", read_only=True)
+    working_groups = slug_of(WorkingGroup, many=True)
+    overdue = serializers.BooleanField(
+        source="is_late", read_only=True, help_text="Open or in progress and past its due date."
+    )
+
+    class Meta:
+        model = Directive
+        fields = [
+            "id",
+            "meeting",
+            "meeting_title",
+            "meeting_date",
+            "text",
+            "working_groups",
+            "due_date",
+            "status",
+            "overdue",
+            "order",
+            "updated",
+        ]
+
+
+def directive_overdue_q():
+    """The condition Directive.objects.overdue() uses, for annotating a list."""
+    return Q(status__in=[Directive.Status.OPEN, Directive.Status.IN_PROGRESS], due_date__lt=timezone.localdate())
+
+
+class AgreementSerializer(ModelValidatingSerializer):
+    commission = slug_of(Commission)
+    file = serializers.FileField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "slug",
+            "title",
+            "kind",
+            "status",
+            "commission",
+            "signed_date",
+            "signed_place",
+            "in_force_from",
+            "in_force_until",
+            "url",
+            "file",
+            "summary",
+            "source",
+            "updated",
+        ]
+
+
+class TradeFigureSerializer(ModelValidatingSerializer):
+    commission = slug_of(Commission)
+    reporting_country = slug_of(Country, allow_null=True, field="code")
+
+    class Meta:
+        model = TradeFigure
+        fields = [
+            "id",
+            "commission",
+            "year",
+            "turnover_usd",
+            "reporting_country",
+            "exports_usd",
+            "imports_usd",
+            "estimate",
+            "source",
+            "source_url",
+            "source_note",
+            "updated",
+        ]
+
+
+class EventSerializer(ModelValidatingSerializer):
+    commission = slug_of(Commission)
+
+    class Meta:
+        model = Event
+        fields = [
+            "slug",
+            "title",
+            "kind",
+            "commission",
+            "start_date",
+            "end_date",
+            "place",
+            "description",
+            "published",
+            "demo",
+            "source",
+            "updated",
+        ]

@@ -1,0 +1,296 @@
+"""API endpoints of the portfolio, and the summaries behind the progress reports."""
+
+import datetime
+
+from django import forms
+from django.db.models import Avg, Count, Prefetch, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions
+from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from partnership.api import ID, SLUG, documented
+from partnership.api_support import FORMAT_PARAMETER, PublicViewSet, StaffWriteViewSet
+from partnership.models import Country, Sector, WorkingGroup
+
+from . import filters, serializers
+from .models import (
+    Confidence,
+    Document,
+    ExchangeRate,
+    Organisation,
+    ProgressUpdate,
+    Project,
+    ProjectLocation,
+    ProjectParticipant,
+    Task,
+)
+
+AS_OF_PARAMETER = OpenApiParameter(
+    "as_of",
+    datetime.date,
+    description="Measure progress, overdue tasks and schedules on this day (YYYY-MM-DD; default today).",
+)
+
+
+def parse_as_of(request):
+    """The `as_of` date of the query string (today when absent); a bad date is a 400 naming it."""
+    raw = request.query_params.get("as_of")
+    if raw in (None, ""):
+        return timezone.localdate()
+    try:
+        return forms.DateField(input_formats=["%Y-%m-%d"]).clean(raw)
+    except forms.ValidationError as exc:
+        raise exceptions.ValidationError({"as_of": exc.messages}) from None
+
+
+@documented("organisation", "organisations")
+class OrganisationViewSet(StaffWriteViewSet):
+    """Every organisation: ministries, companies, banks and international bodies are public facts."""
+
+    queryset = Organisation.objects.select_related("country")
+    serializer_class = serializers.OrganisationSerializer
+    filterset_class = filters.OrganisationFilter
+    lookup_value_regex = ID
+    ordering_fields = ("name",)
+
+
+@documented("exchange rate", "exchange rates")
+class ExchangeRateViewSet(StaffWriteViewSet):
+    queryset = ExchangeRate.objects.all()
+    serializer_class = serializers.ExchangeRateSerializer
+    filterset_class = filters.ExchangeRateFilter
+    lookup_value_regex = ID
+    ordering_fields = ("date", "currency")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List projects", parameters=[FORMAT_PARAMETER, AS_OF_PARAMETER]),
+    retrieve=extend_schema(
+        summary="One project, with its tasks, updates, participants and places",
+        parameters=[FORMAT_PARAMETER, AS_OF_PARAMETER],
+    ),
+    create=extend_schema(
+        summary="Add a project (staff)",
+        request=serializers.ProjectWriteSerializer,
+        responses={201: serializers.ProjectDetailSerializer},
+    ),
+    update=extend_schema(
+        summary="Replace a project (staff)",
+        request=serializers.ProjectWriteSerializer,
+        responses=serializers.ProjectDetailSerializer,
+    ),
+    partial_update=extend_schema(
+        summary="Change a project (staff)",
+        request=serializers.ProjectWriteSerializer,
+        responses=serializers.ProjectDetailSerializer,
+    ),
+)
+class ProjectViewSet(StaffWriteViewSet):
+    """Published projects, with the figures the directory shows."""
+
+    queryset = Project.objects.all()
+    filterset_class = filters.ProjectFilter
+    lookup_field = "slug"
+    lookup_value_regex = SLUG
+    extra_query_params = ("as_of",)
+
+    def public(self, queryset):
+        return queryset.published()
+
+    def base_queryset(self):
+        queryset = Project.objects.for_directory(parse_as_of(self.request))
+        if self.action == "list":
+            return queryset
+        return queryset.prefetch_related(
+            Prefetch("tasks", queryset=Task.objects.select_related("responsible_organisation")),
+            Prefetch(
+                "updates", queryset=ProgressUpdate.objects.filter(publication="published"), to_attr="public_updates"
+            ),
+            Prefetch("documents", queryset=Document.objects.filter(published=True), to_attr="public_documents"),
+            Prefetch("participants", queryset=ProjectParticipant.objects.select_related("organisation")),
+            Prefetch("locations", queryset=ProjectLocation.objects.select_related("country")),
+            "agreements",
+            "directives",
+        )
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return serializers.ProjectListSerializer
+        if self.action in ("create", "update", "partial_update"):
+            return serializers.ProjectWriteSerializer
+        return serializers.ProjectDetailSerializer
+
+    def get_response_serializer(self, instance):
+        return serializers.ProjectDetailSerializer(instance, context=self.get_serializer_context())
+
+
+@documented("task", "tasks")
+class TaskViewSet(StaffWriteViewSet):
+    """Tasks of published projects."""
+
+    queryset = Task.objects.select_related("project", "responsible_organisation")
+    serializer_class = serializers.TaskSerializer
+    filterset_class = filters.TaskFilter
+    lookup_value_regex = ID
+    ordering_fields = ("due_date", "title", "order", "status")
+
+    def public(self, queryset):
+        return queryset.published()
+
+    def base_queryset(self):
+        return self.queryset.with_overdue()
+
+
+@documented("progress update", "progress updates")
+class ProgressUpdateViewSet(StaffWriteViewSet):
+    """Published updates of published projects."""
+
+    queryset = ProgressUpdate.objects.select_related("project")
+    serializer_class = serializers.ProgressUpdateSerializer
+    filterset_class = filters.ProgressUpdateFilter
+    lookup_value_regex = ID
+    search_fields = ("title", "title_en", "body", "body_en")
+    ordering_fields = ("reported_on",)
+
+    def public(self, queryset):
+        return queryset.published()
+
+
+@documented("document", "documents")
+class DocumentViewSet(StaffWriteViewSet):
+    """Published documents of published projects."""
+
+    queryset = Document.objects.select_related("project")
+    serializer_class = serializers.DocumentSerializer
+    filterset_class = filters.DocumentFilter
+    lookup_value_regex = ID
+    search_fields = ("title", "title_en")
+    ordering_fields = ("title", "updated")
+
+    def public(self, queryset):
+        return queryset.published()
+
+
+# --- summaries ------------------------------------------------------------------------------------
+
+# Path name of a breakdown → the field Project.objects.totals_by() groups on.
+DIMENSIONS = {
+    "status": "status",
+    "confidence": "confidence",
+    "sector": "sectors",
+    "working-group": "working_group",
+    "country": "country",
+}
+GROUP_KEYS = {"sectors": "sectors", "working_group": "working_group", "country": "locations__country"}
+NO_VALUE = {
+    "sectors": _("No sector"),
+    "working_group": _("No working group"),
+    "country": _("No location"),
+}
+
+
+def figures(queryset, as_of, key=None):
+    """Mean progress, overdue tasks and projects behind schedule on `as_of`, overall or per key."""
+    rows = queryset.with_figures(as_of).order_by()
+    measures = {
+        "progress": Avg("progress"),
+        "overdue_tasks": Coalesce(Sum("overdue_tasks"), 0),
+        "behind_schedule": Count("pk", filter=Q(behind_schedule=True)),
+    }
+    if key is None:
+        return rows.aggregate(**measures)
+    return {row.pop(key): row for row in rows.values(key).annotate(**measures)}
+
+
+def names_for(field, keys):
+    """What each key of a breakdown stands for, and the key clients see (slug or code, not id)."""
+    if field == "status":
+        return {value: (value, label) for value, label in Project.Status.choices}
+    if field == "confidence":
+        return {value: (value, label) for value, label in Confidence.choices}
+    model, public_key = {"sectors": (Sector, "slug"), "working_group": (WorkingGroup, "slug")}.get(
+        field, (Country, "code")
+    )
+    return {obj.pk: (getattr(obj, public_key), obj.name) for obj in model.objects.filter(pk__in=keys)}
+
+
+def breakdown(queryset, field, as_of):
+    rows = queryset.totals_by(field)
+    extra = figures(queryset, as_of, GROUP_KEYS.get(field, field))
+    names = names_for(field, [row["key"] for row in rows if row["key"] is not None])
+    result = []
+    for row in rows:
+        key, name = names.get(row["key"], (None, NO_VALUE.get(field, "")))
+        measures = extra.get(row["key"], {"progress": None, "overdue_tasks": 0, "behind_schedule": 0})
+        result.append({"key": key, "name": str(name), **{k: v for k, v in row.items() if k != "key"}, **measures})
+    return result
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Portfolio totals and their breakdowns",
+        description="Published projects only. Counts and US-dollar totals are of the portfolio as it "
+        "stands; progress, overdue tasks and schedules are measured on `as_of`. A project in two "
+        "sectors or countries counts once in each.",
+        parameters=[AS_OF_PARAMETER],
+    ),
+    dimension=extend_schema(
+        summary="Totals by one dimension, one row per value",
+        parameters=[
+            FORMAT_PARAMETER,
+            AS_OF_PARAMETER,
+            OpenApiParameter("dimension", str, OpenApiParameter.PATH, enum=list(DIMENSIONS)),
+        ],
+        responses=serializers.TotalsRowSerializer(many=True),
+    ),
+)
+class SummaryViewSet(PublicViewSet):
+    """Totals behind the progress reports, over the projects the directory's filters select."""
+
+    queryset = Project.objects.all()
+    filterset_class = filters.ProjectFilter
+    serializer_class = serializers.SummarySerializer
+    pagination_class = None
+    filter_actions = ("list", "dimension")
+    extra_query_params = ("as_of",)
+
+    def get_renderers(self):
+        if getattr(self, "action", None) == "list":
+            return [JSONRenderer()]
+        return super().get_renderers()
+
+    def public(self, queryset):
+        return queryset.published()
+
+    def get_queryset(self):
+        # Reports are of published projects, whoever asks.
+        return self.public(self.queryset.all())
+
+    def get_serializer_class(self):
+        if self.action == "dimension":
+            return serializers.TotalsRowSerializer
+        return serializers.SummarySerializer
+
+    def selected(self):
+        ids = self.filter_queryset(self.get_queryset()).values("pk")
+        return Project.objects.filter(pk__in=ids)
+
+    def list(self, request, *args, **kwargs):
+        as_of = parse_as_of(request)
+        projects = self.selected()
+        data = {
+            "as_of": as_of,
+            "totals": {**projects.totals(), **figures(projects, as_of)},
+            **{f"by_{name.replace('-', '_')}": breakdown(projects, field, as_of) for name, field in DIMENSIONS.items()},
+        }
+        return Response(self.get_serializer(data).data)
+
+    @action(detail=False, url_path=r"by-(?P<dimension>status|confidence|sector|working-group|country)")
+    def dimension(self, request, dimension, *args, **kwargs):
+        rows = breakdown(self.selected(), DIMENSIONS[dimension], parse_as_of(request))
+        return Response(self.get_serializer(rows, many=True).data)
