@@ -38,7 +38,7 @@ def bar_chart(rows, *, title, desc, max_value=None, width=560, css=""):
     top = max_value if max_value is not None else max((float(r["value"] or 0) for r in rows), default=0)
     top = top or 1
     label_width = 0  # labels sit above their bar, so long names do not squeeze the bars
-    bar_area = width - label_width - 90
+    bar_area = width - label_width - 130
     parts = []
     for i, row in enumerate(rows):
         y = i * ROW

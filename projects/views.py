@@ -418,6 +418,7 @@ class ProjectDetailView(DetailView):
                 desc=_("Locations of %(project)s by latitude and longitude.") % {"project": project.title},
                 tile_url=settings.MAP_TILE_URL,
                 min_span=6,
+                width=320,
             )
             if points
             else None,

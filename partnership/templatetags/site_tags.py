@@ -42,16 +42,15 @@ def money(value, currency="USD"):
     if value in (None, ""):
         return "—"
     value = Decimal(value)
-    if abs(value) >= 1_000_000:
-        return f"{intword(int(value))} {currency}"
-    return f"{intcomma(int(round(value)))} {currency}"
+    text = intword(int(value)) if abs(value) >= 1_000_000 else intcomma(int(round(value)))
+    return f"{text} {currency}".strip()
 
 
 @register.filter
 def exact_money(value, currency="USD"):
     if value in (None, ""):
         return "—"
-    return f"{intcomma(int(round(Decimal(value))))} {currency}"
+    return f"{intcomma(int(round(Decimal(value))))} {currency}".strip()
 
 
 @register.filter
