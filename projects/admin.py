@@ -1,1 +1,635 @@
-# Register your models here.
+"""Data entry for the portfolio: projects with their tasks, participants, places, updates and documents.
+
+What a user sees and may change is decided in one place, projects/permissions.py, which the API
+asks too: lists, search and autocomplete show only `scoped()` rows; opening or posting to a record
+outside them is refused with 403; every save asks `can_write()` about the record as it will be
+stored. Publication goes through projects/services.py.
+"""
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
+
+from partnership.admin import (
+    DemoListFilter,
+    FileTransferMixin,
+    HistoryAdmin,
+    TranslatedHistoryAdmin,
+    badge,
+    demo_badge,
+)
+from partnership.models import WorkingGroup
+
+from . import services
+from .models import (
+    Document,
+    ExchangeRate,
+    Organisation,
+    ProgressUpdate,
+    Project,
+    ProjectLocation,
+    ProjectParticipant,
+    Publication,
+    Task,
+)
+from .permissions import (
+    GROUP_PATHS,
+    can_publish,
+    can_view,
+    can_write,
+    editable_working_groups,
+    is_secretariat,
+    scoped,
+)
+from .resources import ExchangeRateResource, ProjectResource, TaskResource
+
+# --- permission plumbing shared by every admin of this app ----------------------------------------
+
+
+def limit_choices(db_field, request, kwargs):
+    """Offer in a foreign-key field only what the user may attach records to."""
+    remote = db_field.remote_field.model
+    if remote is WorkingGroup:
+        kwargs["queryset"] = editable_working_groups(request.user)
+        if not is_secretariat(request.user):
+            # An editor's project must stay in one of their groups, or it would vanish from view.
+            kwargs["required"] = True
+    elif remote._meta.model_name in GROUP_PATHS:
+        kwargs["queryset"] = scoped(request.user, remote._default_manager.all())
+    return kwargs
+
+
+class ScopedAdminMixin:
+    """Rows, pages and writes limited to what projects/permissions.py allows the user."""
+
+    def get_queryset(self, request):
+        return scoped(request.user, super().get_queryset(request))
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None and self._exists(object_id, from_field):
+            # Another working group's record: refuse openly rather than pretend it is gone.
+            raise PermissionDenied
+        return obj
+
+    def _exists(self, object_id, from_field):
+        field = self.model._meta.pk if from_field is None else self.model._meta.get_field(from_field)
+        try:
+            value = field.to_python(object_id)
+        except ValidationError:
+            return False
+        return self.model._default_manager.filter(**{field.attname: value}).exists()
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and (obj is None or can_view(request.user, obj))
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or can_write(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or can_write(request.user, obj))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(db_field, request, **limit_choices(db_field, request, kwargs))
+
+    def save_model(self, request, obj, form, change):
+        # The record as it will be stored: an editor cannot move it into another group's hands.
+        if not can_write(request.user, obj):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+
+class ScopedFileTransferMixin(FileTransferMixin):
+    def has_import_permission(self, request):
+        # An import may touch any working group's rows, so only the secretariat imports.
+        return is_secretariat(request.user) and super().has_import_permission(request)
+
+
+class ScopedInlineMixin:
+    extra = 0
+    show_change_link = True
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(db_field, request, **limit_choices(db_field, request, kwargs))
+
+
+def working_group_filter(path):
+    """A list filter by working group offering only the groups whose records the user sees."""
+
+    class WorkingGroupFilter(admin.SimpleListFilter):
+        title = _("working group")
+        parameter_name = "group"
+
+        def lookups(self, request, model_admin):
+            groups = editable_working_groups(request.user).order_by("order", "name")
+            return [(str(group.pk), str(group)) for group in groups]
+
+        def queryset(self, request, queryset):
+            if self.value() and self.value().isdigit():
+                return queryset.filter(**{f"{path}__pk": int(self.value())})
+            return queryset
+
+    return WorkingGroupFilter
+
+
+class StaleFilter(admin.SimpleListFilter):
+    title = _("progress updates")
+    parameter_name = "stale"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("No update for %(days)d days") % {"days": settings.STALE_UPDATE_DAYS})]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.without_recent_update()
+        return queryset
+
+
+def publication_badge(obj):
+    return badge(obj.get_publication_display(), obj.publication)
+
+
+def confidence_badge(obj):
+    return badge(obj.get_confidence_display(), obj.confidence.replace("_", "-"))
+
+
+def report(request, done, refused, state):
+    """Tell the user what a bulk action did and, row by row, what it refused and why."""
+    for obj in done:
+        messages.success(request, _("%(object)s: %(state)s.") % {"object": obj, "state": state})
+    for obj, reason in refused:
+        messages.error(request, f"{obj}: {reason}")
+
+
+def workflow_reason(exc):
+    if isinstance(exc, PermissionDenied):
+        return str(exc) or _("You may not do that.")
+    return " ".join(exc.messages)
+
+
+class WorkflowAdminMixin:
+    """Publication buttons on the change form and bulk actions, all through projects/services.py.
+
+    Subclasses name the services for their model in `workflow`.
+    """
+
+    workflow = {}  # action name → (service, keyword for the record)
+
+    def has_publish_permission(self, request):
+        return can_publish(request.user)
+
+    def workflow_buttons(self, request, obj):
+        if obj is None or obj.pk is None:
+            return []
+        buttons = []
+        if obj.publication in services.SUBMITTABLE and can_write(request.user, obj):
+            buttons.append(("_submit", _("Save and submit for publication")))
+        if can_publish(request.user):
+            if obj.publication in services.PUBLISHABLE:
+                buttons.append(("_publish", _("Save and publish")))
+            if obj.publication == Publication.SUBMITTED:
+                buttons.append(("_return", _("Save and return with the review comment")))
+            if obj.publication == Publication.PUBLISHED:
+                buttons.append(("_unpublish", _("Save and unpublish")))
+        return [{"name": name, "label": label} for name, label in buttons]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Refuse a forged secretariat button before anything is saved.
+        secretariat_buttons = ("_publish", "_return", "_unpublish")
+        pressed = request.method == "POST" and any(name in request.POST for name in secretariat_buttons)
+        if pressed and not can_publish(request.user):
+            raise PermissionDenied
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["workflow_buttons"] = self.workflow_buttons(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_change(self, request, obj):
+        for name in ("_submit", "_publish", "_return", "_unpublish"):
+            if name in request.POST:
+                self.run_workflow(request, obj, name.lstrip("_"))
+                return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    def run_workflow(self, request, obj, action):
+        service, keyword = self.workflow[action]
+        kwargs = {"user": request.user, keyword: obj}
+        if action == "return":
+            kwargs["comment"] = obj.review_comment
+        try:
+            service(**kwargs)
+        except ValidationError as exc:
+            messages.error(request, workflow_reason(exc))
+        else:
+            messages.success(request, _("%(object)s: %(state)s.") % {"object": obj, "state": self.done_label(action)})
+
+    @staticmethod
+    def done_label(action):
+        return {
+            "submit": _("submitted for publication"),
+            "publish": _("published"),
+            "return": _("returned with comments"),
+            "unpublish": _("unpublished"),
+        }[action]
+
+    def bulk(self, request, queryset, action):
+        service, keyword = self.workflow[action]
+        done, refused = [], []
+        for obj in queryset:
+            try:
+                service(**{"user": request.user, keyword: obj})
+            except (ValidationError, PermissionDenied) as exc:
+                refused.append((obj, workflow_reason(exc)))
+            else:
+                done.append(obj)
+        report(request, done, refused, self.done_label(action))
+
+    @admin.action(description=_("Submit selected for publication"), permissions=["change"])
+    def submit_selected(self, request, queryset):
+        self.bulk(request, queryset, "submit")
+
+    @admin.action(description=_("Publish selected"), permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self.bulk(request, queryset, "publish")
+
+    @admin.action(description=_("Unpublish selected"), permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        self.bulk(request, queryset, "unpublish")
+
+
+# --- inlines under a project -------------------------------------------------------------------
+
+
+class TaskInline(ScopedInlineMixin, TranslationTabularInline):
+    model = Task
+    fields = [
+        "title",
+        "responsible_organisation",
+        "responsible",
+        "is_milestone",
+        "due_date",
+        "status",
+        "completed_date",
+        "weight",
+        "order",
+    ]
+    autocomplete_fields = ["responsible_organisation"]
+
+
+class ParticipantInline(ScopedInlineMixin, admin.TabularInline):
+    model = ProjectParticipant
+    fields = ["organisation", "role", "share"]
+    autocomplete_fields = ["organisation"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organisation")
+
+
+class LocationInline(ScopedInlineMixin, TranslationTabularInline):
+    model = ProjectLocation
+    fields = ["country", "region", "place", "latitude", "longitude"]
+    autocomplete_fields = ["country"]
+
+
+class ProgressUpdateInline(ScopedInlineMixin, TranslationStackedInline):
+    model = ProgressUpdate
+    fields = [
+        ("reported_on", "confidence", "physical_progress", "financial_progress"),
+        "title",
+        "body",
+        ("publication", "review_comment"),
+    ]
+    readonly_fields = ["publication", "review_comment"]
+    classes = ["collapse"]
+
+
+class DocumentInline(ScopedInlineMixin, TranslationTabularInline):
+    model = Document
+    fields = ["title", "kind", "file", "url", "published"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if can_publish(request.user) else ["published"]
+
+
+# --- projects ----------------------------------------------------------------------------------
+
+
+@admin.register(Project)
+class ProjectAdmin(ScopedAdminMixin, WorkflowAdminMixin, ScopedFileTransferMixin, TranslatedHistoryAdmin):
+    resource_classes = [ProjectResource]
+    workflow = {
+        "submit": (services.submit_project, "project"),
+        "publish": (services.publish_project, "project"),
+        "return": (services.return_project, "project"),
+        "unpublish": (services.unpublish_project, "project"),
+    }
+    list_display = [
+        "code",
+        "title",
+        "working_group",
+        "status",
+        "confidence_column",
+        "progress_column",
+        "overdue_column",
+        "usd_column",
+        "publication_column",
+        "demo_column",
+    ]
+    list_display_links = ["code", "title"]
+    list_filter = [
+        "publication",
+        "status",
+        "confidence",
+        working_group_filter("working_group"),
+        "sectors",
+        StaleFilter,
+        DemoListFilter,
+    ]
+    list_select_related = ["working_group"]
+    search_fields = ["code", "title", "title_en", "slug"]
+    autocomplete_fields = ["sectors", "agreements", "directives"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "planned_start"
+    show_full_result_count = False
+    actions = ["submit_selected", "publish_selected", "unpublish_selected"]
+    inlines = [TaskInline, ParticipantInline, LocationInline, ProgressUpdateInline, DocumentInline]
+    readonly_fields = [
+        "publication_column",
+        "missing_column",
+        "progress_column",
+        "overdue_column",
+        "usd_column",
+        "created",
+        "updated",
+    ]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["code", "title", "slug", "working_group", "sectors", "status", "summary", "description"]},
+        ),
+        (
+            _("Publication"),
+            {"fields": ["publication_column", "missing_column", "review_comment", "demo"]},
+        ),
+        (_("Delivery"), {"fields": ["progress_column", "overdue_column", "confidence", "confidence_commentary"]}),
+        (
+            _("Investment"),
+            {"fields": ["investment_amount", "investment_currency", "rate_date", "usd_column"]},
+        ),
+        (
+            _("Dates and jobs"),
+            {
+                "fields": [
+                    ("planned_start", "planned_end"),
+                    ("actual_start", "actual_end"),
+                    ("jobs_planned", "jobs_created"),
+                ]
+            },
+        ),
+        (_("Links and source"), {"fields": ["agreements", "directives", "source", "created", "updated"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_figures()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not can_publish(request.user):
+            fields += ["review_comment", "demo"]
+        return fields
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for instance in instances:
+            if isinstance(instance, ProgressUpdate) and instance.author_id is None:
+                instance.author = request.user
+        formset.save_m2m()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for instance in instances:
+            instance.save()
+
+    @admin.display(description=_("delivery confidence"), ordering="confidence")
+    def confidence_column(self, obj):
+        return confidence_badge(obj)
+
+    @admin.display(description=_("progress"), ordering="progress")
+    def progress_column(self, obj):
+        progress = getattr(obj, "progress", None)
+        if progress is None:
+            return _("no tasks")
+        return f"{progress:.0f}%"
+
+    @admin.display(description=_("overdue tasks"), ordering="overdue_tasks")
+    def overdue_column(self, obj):
+        late = getattr(obj, "overdue_tasks", 0)
+        return badge(ngettext("%d overdue", "%d overdue", late) % late, "late") if late else "0"
+
+    @admin.display(description=_("investment (USD)"), ordering="investment_usd")
+    def usd_column(self, obj):
+        usd = getattr(obj, "investment_usd", None)
+        if usd is None:
+            return _("no rate") if obj.investment_amount is not None else "—"
+        return intcomma(f"{usd:.0f}")
+
+    @admin.display(description=_("publication"), ordering="publication")
+    def publication_column(self, obj):
+        return publication_badge(obj)
+
+    @admin.display(description=_("demo"), ordering="demo")
+    def demo_column(self, obj):
+        return demo_badge(obj)
+
+    @admin.display(description=_("missing for publication"))
+    def missing_column(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        missing = obj.missing_for_publication()
+        return services.missing_sentence(missing) if missing else _("Nothing: ready to publish.")
+
+
+# --- records of a project ----------------------------------------------------------------------
+
+
+class OverdueTaskFilter(admin.SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Overdue")), ("no", _("Not overdue"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(is_late=True)
+        if self.value() == "no":
+            return queryset.filter(is_late=False)
+        return queryset
+
+
+@admin.register(Task)
+class TaskAdmin(ScopedAdminMixin, ScopedFileTransferMixin, TranslatedHistoryAdmin):
+    resource_classes = [TaskResource]
+    list_display = ["title", "project", "status", "due_date", "late_column", "completed_date", "weight"]
+    list_filter = ["status", OverdueTaskFilter, working_group_filter("project__working_group"), "is_milestone"]
+    list_select_related = ["project"]
+    search_fields = ["title", "title_en", "responsible", "project__code"]
+    autocomplete_fields = ["project", "responsible_organisation"]
+    date_hierarchy = "due_date"
+    actions = ["mark_done"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_overdue()
+
+    @admin.display(description=_("overdue"), ordering="is_late")
+    def late_column(self, obj):
+        return badge(_("overdue"), "late") if obj.is_late else ""
+
+    @admin.action(description=_("Mark selected tasks done (completed today)"), permissions=["change"])
+    def mark_done(self, request, queryset):
+        try:
+            changed = services.mark_tasks_done(user=request.user, tasks=queryset)
+        except (PermissionDenied, ValidationError) as exc:
+            messages.error(request, workflow_reason(exc))
+            return
+        messages.success(request, ngettext("%d task marked done.", "%d tasks marked done.", changed) % changed)
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(ScopedAdminMixin, WorkflowAdminMixin, TranslatedHistoryAdmin):
+    workflow = {
+        "submit": (services.submit_update, "update"),
+        "publish": (services.publish_update, "update"),
+        "return": (services.return_update, "update"),
+        "unpublish": (services.unpublish_update, "update"),
+    }
+    list_display = [
+        "reported_on",
+        "title",
+        "project",
+        "confidence_column",
+        "physical_progress",
+        "financial_progress",
+        "publication_column",
+        "author",
+    ]
+    list_display_links = ["reported_on", "title"]
+    list_filter = ["publication", "confidence", working_group_filter("project__working_group")]
+    list_select_related = ["project", "author"]
+    search_fields = ["title", "title_en", "project__code"]
+    autocomplete_fields = ["project"]
+    date_hierarchy = "reported_on"
+    actions = ["submit_selected", "publish_selected", "unpublish_selected"]
+    readonly_fields = ["publication_column", "author"]
+    fields = [
+        "project",
+        ("reported_on", "confidence"),
+        ("physical_progress", "financial_progress"),
+        "title",
+        "body",
+        "publication_column",
+        "review_comment",
+        "author",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields if can_publish(request.user) else [*fields, "review_comment"]
+
+    def save_model(self, request, obj, form, change):
+        if obj.author_id is None:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("delivery confidence"), ordering="confidence")
+    def confidence_column(self, obj):
+        return confidence_badge(obj)
+
+    @admin.display(description=_("publication"), ordering="publication")
+    def publication_column(self, obj):
+        return publication_badge(obj)
+
+
+@admin.register(Document)
+class DocumentAdmin(ScopedAdminMixin, TranslatedHistoryAdmin):
+    list_display = ["title", "project", "kind", "published", "link"]
+    list_filter = ["kind", "published", working_group_filter("project__working_group")]
+    list_select_related = ["project"]
+    search_fields = ["title", "title_en", "url", "project__code"]
+    autocomplete_fields = ["project"]
+    actions = ["publish", "unpublish"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if can_publish(request.user) else ["published"]
+
+    def has_publish_permission(self, request):
+        return can_publish(request.user)
+
+    @admin.display(description=_("link"))
+    def link(self, obj):
+        return obj.href
+
+    @admin.action(description=_("Publish selected documents"), permissions=["publish"])
+    def publish(self, request, queryset):
+        self._set_published(request, queryset, True)
+
+    @admin.action(description=_("Unpublish selected documents"), permissions=["publish"])
+    def unpublish(self, request, queryset):
+        self._set_published(request, queryset, False)
+
+    def _set_published(self, request, queryset, value):
+        changed = 0
+        for document in queryset.filter(published=not value):
+            document.published = value
+            document._change_reason = _("Published") if value else _("Unpublished")
+            document.save()
+            changed += 1
+        messages.success(request, ngettext("%d document changed.", "%d documents changed.", changed) % changed)
+
+
+@admin.register(ProjectParticipant)
+class ParticipantAdmin(ScopedAdminMixin, HistoryAdmin):
+    list_display = ["organisation", "role", "project", "share"]
+    list_filter = ["role", working_group_filter("project__working_group")]
+    list_select_related = ["organisation", "project"]
+    search_fields = ["organisation__name", "organisation__name_en", "project__code", "project__title"]
+    autocomplete_fields = ["project", "organisation"]
+
+
+@admin.register(ProjectLocation)
+class LocationAdmin(ScopedAdminMixin, TranslatedHistoryAdmin):
+    list_display = ["__str__", "project", "country", "region", "latitude", "longitude"]
+    list_filter = ["country", working_group_filter("project__working_group")]
+    list_select_related = ["project", "country"]
+    search_fields = ["place", "place_en", "region", "region_en", "project__code"]
+    autocomplete_fields = ["project", "country"]
+
+
+# --- reference data of the portfolio -----------------------------------------------------------
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ScopedAdminMixin, TranslatedHistoryAdmin):
+    list_display = ["name", "country", "kind", "website", "demo_column"]
+    list_filter = ["kind", "country", DemoListFilter]
+    list_select_related = ["country"]
+    search_fields = ["name", "name_en"]
+    autocomplete_fields = ["country"]
+
+    @admin.display(description=_("demo"), ordering="demo")
+    def demo_column(self, obj):
+        return demo_badge(obj)
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(ScopedAdminMixin, ScopedFileTransferMixin, HistoryAdmin):
+    resource_classes = [ExchangeRateResource]
+    list_display = ["currency", "date", "units_per_usd", "source"]
+    list_filter = ["currency"]
+    search_fields = ["currency", "source"]
+    date_hierarchy = "date"

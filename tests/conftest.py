@@ -7,3 +7,39 @@ from projects.permissions import setup_roles
 def roles(db):
     """The Secretariat and Working-group editor groups, as `manage.py setup_roles` makes them."""
     setup_roles()
+
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def secretariat(roles, settings):
+    """A member of the Secretariat group (staff, not a superuser)."""
+    settings.PASSWORD_HASHERS = FAST_HASHERS  # test users need no strong hashing
+    from django.contrib.auth.models import Group
+
+    from projects.permissions import SECRETARIAT
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="secretariat")
+    user.groups.add(Group.objects.get(name=SECRETARIAT))
+    return user
+
+
+@pytest.fixture
+def make_editor(roles, settings):
+    """`make_editor(group, ..., username=...)`: a staff user in the editor role, editor of those groups."""
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+    from django.contrib.auth.models import Group
+
+    from projects.permissions import EDITOR
+    from tests.factories import UserFactory
+
+    def make(*groups, username=None):
+        user = UserFactory(**({"username": username} if username else {}))
+        user.groups.add(Group.objects.get(name=EDITOR))
+        for group in groups:
+            group.editors.add(user)
+        return user
+
+    return make

@@ -1,0 +1,107 @@
+"""Import and export of the commission's figures (django-import-export), and the strict base resource.
+
+A file is imported whole or not at all: unknown columns, a value that cannot be read, a reference
+to something that does not exist, the same key twice in the file, or anything the model's own
+validation (`full_clean`) refuses marks its row invalid with the column named, and then nothing
+is written (the import runs in one transaction that is rolled back).
+"""
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.utils.translation import gettext as _
+from import_export import fields, resources, widgets
+
+from .models import Commission, Country, TradeFigure
+
+
+def translated(*names):
+    """The per-language columns of translated fields: title_en, title_ru, …"""
+    return [f"{name}_{code}" for name in names for code, _label in settings.LANGUAGES]
+
+
+class LookupWidget(widgets.ForeignKeyWidget):
+    """A foreign key given by a natural key (a slug, a code); an unknown one is a field error."""
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except ObjectDoesNotExist:
+            raise ValueError(
+                _("There is no %(model)s with %(field)s “%(value)s”.")
+                % {"model": self.model._meta.verbose_name, "field": self.field, "value": value}
+            ) from None
+
+
+class StrictModelResource(resources.ModelResource):
+    """All-or-nothing imports with the model's own validation and row-level messages."""
+
+    def before_import(self, dataset, **kwargs):
+        self._seen_keys = {}
+        known = {field.column_name for field in self.get_import_fields()}
+        unknown = [header for header in dataset.headers or [] if header not in known]
+        if unknown:
+            raise ValidationError(
+                _("Unknown column(s): %(unknown)s. The columns this import reads are: %(known)s.")
+                % {"unknown": ", ".join(map(str, unknown)), "known": ", ".join(sorted(known))}
+            )
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        key = tuple(str(row.get(name) or "").strip() for name in self._meta.import_id_fields)
+        if any(key):
+            seen = getattr(self, "_seen_keys", {})
+            first = seen.setdefault(key, kwargs.get("row_number"))
+            if first != kwargs.get("row_number"):
+                field = self.fields[self._meta.import_id_fields[-1]].attribute
+                errors.setdefault(field, []).append(
+                    ValidationError(
+                        _("%(key)s appears twice in this file (first in row %(row)s).")
+                        % {"key": " ".join(key), "row": first}
+                    )
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def import_data(self, dataset, *args, **kwargs):
+        # An invalid row must roll back the valid ones too, on the confirming run as well.
+        kwargs["rollback_on_validation_errors"] = True
+        return super().import_data(dataset, *args, **kwargs)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        user = kwargs.get("user")
+        if user is not None:
+            instance._history_user = user
+        instance._change_reason = _("Imported from %(file)s") % {"file": kwargs.get("file_name") or _("a file")}
+        super().save_instance(instance, is_create, row, **kwargs)
+
+
+class TradeFigureResource(StrictModelResource):
+    commission = fields.Field(
+        attribute="commission", column_name="commission", widget=LookupWidget(Commission, field="slug")
+    )
+    reporting_country = fields.Field(
+        attribute="reporting_country", column_name="reporting_country", widget=LookupWidget(Country, field="code")
+    )
+
+    class Meta:
+        model = TradeFigure
+        fields = [
+            "commission",
+            "year",
+            "turnover_usd",
+            "reporting_country",
+            "exports_usd",
+            "imports_usd",
+            "estimate",
+            "source",
+            "source_url",
+            "source_note",
+        ]
+        import_id_fields = ["commission", "year"]
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True

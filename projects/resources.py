@@ -1,0 +1,95 @@
+"""Import and export of projects, tasks and exchange rates (CSV and XLSX) through the admin.
+
+Rows refer to other records by natural keys (a project's code, a working group's slug, sector
+slugs, an organisation's name) so that a file can be written by hand. See partnership/resources.py
+for the all-or-nothing rules every import follows.
+"""
+
+from import_export import fields, widgets
+
+from partnership.models import Sector, WorkingGroup
+from partnership.resources import LookupWidget, StrictModelResource, translated
+
+from .models import ExchangeRate, Organisation, Project, Publication, Task
+
+
+class ProjectResource(StrictModelResource):
+    working_group = fields.Field(
+        attribute="working_group", column_name="working_group", widget=LookupWidget(WorkingGroup, field="slug")
+    )
+    sectors = fields.Field(
+        attribute="sectors", column_name="sectors", widget=widgets.ManyToManyWidget(Sector, field="slug")
+    )
+    publication = fields.Field(attribute="publication", column_name="publication", readonly=True)
+
+    class Meta:
+        model = Project
+        fields = [
+            "code",
+            "slug",
+            *translated("title", "summary"),
+            "working_group",
+            "sectors",
+            "status",
+            "confidence",
+            "investment_amount",
+            "investment_currency",
+            "rate_date",
+            "jobs_planned",
+            "jobs_created",
+            "planned_start",
+            "planned_end",
+            "actual_start",
+            "actual_end",
+            "publication",
+            "source",
+            "demo",
+        ]
+        import_id_fields = ["code"]
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+
+    def before_save_instance(self, instance, row, **kwargs):
+        # Imported projects go through the same review as typed ones: new ones start as drafts.
+        if instance._state.adding:
+            instance.publication = Publication.DRAFT
+
+
+class TaskResource(StrictModelResource):
+    project = fields.Field(attribute="project", column_name="project", widget=LookupWidget(Project, field="code"))
+    responsible_organisation = fields.Field(
+        attribute="responsible_organisation",
+        column_name="responsible_organisation",
+        widget=LookupWidget(Organisation, field="name"),
+    )
+
+    class Meta:
+        model = Task
+        fields = [
+            "id",
+            "project",
+            *translated("title"),
+            "responsible_organisation",
+            "responsible",
+            "is_milestone",
+            "due_date",
+            "completed_date",
+            "status",
+            "weight",
+            "order",
+        ]
+        import_id_fields = ["id"]
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+
+
+class ExchangeRateResource(StrictModelResource):
+    class Meta:
+        model = ExchangeRate
+        fields = ["currency", "date", "units_per_usd", "source"]
+        import_id_fields = ["currency", "date"]
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
