@@ -45,6 +45,20 @@ class StrictModelResource(resources.ModelResource):
                 % {"unknown": ", ".join(map(str, unknown)), "known": ", ".join(sorted(known))}
             )
 
+    def get_instance(self, instance_loader, row):
+        try:
+            return super().get_instance(instance_loader, row)
+        except ValueError as exc:
+            # A key column that cannot be read (an unknown slug, a bad date): name the column.
+            errors = {}
+            for name in self._meta.import_id_fields:
+                field = self.fields[name]
+                try:
+                    field.clean(row)
+                except ValueError as field_exc:
+                    errors[field.attribute] = [str(field_exc)]
+            raise ValidationError(errors or str(exc)) from exc
+
     def import_instance(self, instance, row, **kwargs):
         errors = {}
         try:

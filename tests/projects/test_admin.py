@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import openpyxl
@@ -611,7 +612,8 @@ def test_project_import_with_bad_rows_reports_each_and_writes_nothing(client, wo
     assert response.status_code == 200
     page = response.content.decode()
     assert "Some rows failed to validate" in page
-    assert "planned_start" in page  # the bad date, by column
+    assert re.findall(r"<td>(\d+) </td>", page) == ["2", "3", "4"]  # the bad rows, by number
+    assert re.search(r"planned_start\s*</span>\s*<ul>\s*<li>Value could not be parsed", page)  # by column
     assert "is not a valid choice" in page  # the unknown currency
     assert "appears twice in this file (first in row 1)" in page
     assert 'name="import_file_name"' not in page  # no confirm button
@@ -650,8 +652,6 @@ def test_valid_import_previews_then_writes_drafts(client, world, kind):
     page = post_import(client, Project, make_file(PROJECT_HEADER, rows), fmt).content.decode()
     assert not Project.objects.filter(code="KZUZ-101").exists()  # the preview is a dry run
     assert 'name="import_file_name"' in page
-    import re
-
     confirm = {
         name: re.search(rf'name="{name}" value="([^"]*)"', page).group(1)
         for name in ("import_file_name", "original_file_name", "format", "resource")
