@@ -1,0 +1,77 @@
+"""Server-drawn SVG charts: accessible names, no inline styles, bars in proportion."""
+
+import re
+
+from partnership import charts
+
+
+def bar_widths(svg):
+    return [float(w) for w in re.findall(r'<rect class="bar[^"]*" x="0" y="[\d.]+" width="([\d.]+)"', svg)]
+
+
+def test_bar_chart_has_title_desc_and_bars_in_proportion():
+    svg = charts.bar_chart(
+        [{"label": "Energy", "value": 200, "text": "200"}, {"label": "Rail", "value": 50, "text": "50"}],
+        title="Investment by sector",
+        desc="USD by sector",
+    )
+    assert 'role="img"' in svg
+    assert "<title" in svg and "Investment by sector</title>" in svg
+    assert "USD by sector</desc>" in svg
+    wide, narrow = bar_widths(svg)
+    assert wide == 4 * narrow
+    assert "style=" not in svg
+
+
+def test_bar_chart_scales_to_a_given_maximum():
+    svg = charts.bar_chart([{"label": "Group", "value": 50}], title="t", desc="d", max_value=100, width=530)
+    (width,) = bar_widths(svg)
+    assert width == 200.0  # half of the 400 units left for bars
+
+
+def test_labels_are_escaped():
+    svg = charts.bar_chart([{"label": "<script>x</script>", "value": 1}], title="<b>", desc="&")
+    assert "<script>" not in svg
+    assert "&lt;script&gt;" in svg
+    assert "<title" in svg and "&lt;b&gt;</title>" in svg
+
+
+def test_empty_chart_still_renders():
+    svg = charts.bar_chart([], title="Nothing", desc="No rows")
+    assert svg.startswith("<svg") and "Nothing</title>" in svg
+
+
+def test_trade_chart_marks_estimates_and_draws_the_target_above_the_bars():
+    svg = charts.trade_chart(
+        [
+            {"year": 2023, "value": 3, "text": "3", "estimate": False},
+            {"year": 2024, "value": 4, "text": "4", "estimate": True},
+        ],
+        title="Trade",
+        desc="By year",
+        target=10,
+        target_text="Target 10",
+    )
+    assert svg.count("bar--estimate") == 1
+    target_y = float(re.search(r'class="chart-target" x1="\d+" y1="([\d.]+)"', svg).group(1))
+    bar_tops = [float(y) for y in re.findall(r'<rect class="bar[^"]*" x="[\d.]+" y="([\d.]+)"', svg)]
+    assert all(target_y < top for top in bar_tops)
+    assert "Target 10" in svg and ">2023<" in svg
+
+
+def test_map_places_points_by_coordinates_and_adds_tiles_only_when_asked():
+    points = [
+        {"lat": 41.3, "lon": 69.2, "label": "Tashkent", "url": "/a/"},
+        {"lat": 51.1, "lon": 71.4, "label": "Astana", "url": "/b/"},
+        {"lat": None, "lon": None, "label": "Nowhere", "url": "/c/"},
+    ]
+    svg = charts.map_chart(points, title="Map", desc="Places")
+    circles = re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)"', svg)
+    assert len(circles) == 2
+    (tx, ty), (ax, ay) = [(float(x), float(y)) for x, y in circles]
+    assert ay < ty  # Astana is further north, so higher up
+    assert ax > tx  # and further east
+    assert "<image" not in svg
+    assert "Tashkent" in svg and "°N" in svg
+    tiled = charts.map_chart(points, title="Map", desc="Places", tile_url="https://t.example/{z}/{x}/{y}.png")
+    assert re.search(r'href="https://t\.example/\d+/\d+/\d+\.png"', tiled)

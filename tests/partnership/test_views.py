@@ -1,0 +1,238 @@
+"""The public pages of the commission side: commission, working groups, meetings, directives,
+agreements, trade and events; the error pages; robots.txt and the health check."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from partnership.models import Directive
+from projects.models import Publication
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+DAY = datetime.timedelta(days=1)
+LANGUAGES = ["en", "ru", "kk", "uz"]
+
+
+def url(name, lang="en", **kwargs):
+    with translation.override(lang):
+        return reverse(name, kwargs=kwargs or None)
+
+
+@pytest.fixture
+def commission_data():
+    commission = f.CommissionFactory(mandate="Deepen economic cooperation.")
+    kz, uz = f.CountryFactory(code="KZ"), f.CountryFactory(code="UZ")
+    group = f.WorkingGroupFactory(commission=commission, name="Energy group", slug="energy", mandate="Power trade.")
+    other = f.WorkingGroupFactory(commission=commission, name="Transport group", slug="transport")
+    f.CoChairFactory(
+        working_group=group,
+        person=f.PersonFactory(full_name="Current Minister", country=kz),
+        start_date=TODAY - 90 * DAY,
+    )
+    f.CoChairFactory(
+        working_group=group,
+        person=f.PersonFactory(full_name="Former Minister", country=kz),
+        start_date=datetime.date(2020, 1, 1),
+        end_date=TODAY - 100 * DAY,
+    )
+    f.CoChairFactory(
+        working_group=None,
+        commission=commission,
+        person=f.PersonFactory(full_name="Prime Minister A", country=uz),
+        position="Prime Minister",
+    )
+    published = f.ProjectFactory(code="E-1", title="Public power line", slug="power-line", working_group=group)
+    draft = f.ProjectFactory(
+        code="E-9", title="Draft dam", slug="draft-dam", working_group=group, publication=Publication.DRAFT
+    )
+    meeting = f.MeetingFactory(commission=commission, title="Fifth session", slug="fifth", place="Tashkent")
+    meeting.working_groups.set([group])
+    late = f.DirectiveFactory(meeting=meeting, text="Sign the power contract", due_date=TODAY - 10 * DAY)
+    late.working_groups.set([group])
+    late.projects.set([published, draft])
+    done = f.DirectiveFactory(meeting=meeting, text="Open the border post", status=Directive.Status.DONE)
+    done.working_groups.set([other])
+    f.DirectiveFactory(meeting=meeting, text="Study the canal", due_date=TODAY + 30 * DAY)
+    agreement = f.AgreementFactory(commission=commission, title="Energy agreement", slug="energy-agreement")
+    agreement.projects.set([published, draft])
+    f.TradeFigureFactory(
+        commission=commission, year=2023, turnover_usd=Decimal("3000000000"), source="Statistics office"
+    )
+    f.TradeFigureFactory(
+        commission=commission, year=2024, turnover_usd=Decimal("4400000000"), source="Customs", estimate=True
+    )
+    f.EventFactory(commission=commission, title="Film week", slug="film-week", start_date=TODAY + 10 * DAY)
+    f.EventFactory(commission=commission, title="Old fair", slug="old-fair", start_date=TODAY - 300 * DAY)
+    f.EventFactory(commission=commission, title="Secret concert", slug="secret-concert", published=False)
+    return {"commission": commission, "group": group, "meeting": meeting, "agreement": agreement}
+
+
+def public_urls(lang):
+    return [
+        url("partnership:commission-detail", lang),
+        url("partnership:workinggroup-list", lang),
+        url("partnership:workinggroup-detail", lang, slug="energy"),
+        url("partnership:meeting-list", lang),
+        url("partnership:meeting-detail", lang, slug="fifth"),
+        url("partnership:directive-list", lang),
+        url("partnership:agreement-list", lang),
+        url("partnership:agreement-detail", lang, slug="energy-agreement"),
+        url("partnership:trade", lang),
+        url("partnership:event-list", lang),
+        url("partnership:event-detail", lang, slug="film-week"),
+    ]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_commission_page_answers_in_every_language(client, commission_data, lang):
+    for address in public_urls(lang):
+        assert address.startswith(f"/{lang}/")
+        response = client.get(address)
+        assert response.status_code == 200, address
+        assert f'<html lang="{lang}">' in response.content.decode()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_unpublished_events_and_unknown_slugs_are_404(client, commission_data, lang):
+    assert client.get(url("partnership:event-detail", lang, slug="secret-concert")).status_code == 404
+    for name in ("workinggroup-detail", "meeting-detail", "agreement-detail"):
+        assert client.get(url(f"partnership:{name}", lang, slug="nope")).status_code == 404
+
+
+def test_no_draft_or_unpublished_event_appears_on_commission_pages(client, commission_data):
+    for address in public_urls("en"):
+        body = client.get(address).content.decode()
+        assert "Draft dam" not in body, address
+        assert "E-9" not in body, address
+        assert "Secret concert" not in body, address
+
+
+def test_working_group_page_shows_current_and_past_co_chairs_portfolio_and_directives(client, commission_data):
+    response = client.get(url("partnership:workinggroup-detail", slug="energy"))
+    assert [c.person.full_name for c in response.context["current_chairs"]] == ["Current Minister"]
+    assert [c.person.full_name for c in response.context["past_chairs"]] == ["Former Minister"]
+    assert [p.code for p in response.context["projects"]] == ["E-1"]
+    assert response.context["totals"]["count"] == 1
+    body = response.content.decode()
+    assert "Power trade." in body
+    assert "Sign the power contract" in body
+    assert "Open the border post" not in body  # another group's directive
+    assert url("projects:report-workinggroup", slug="energy") in body
+
+
+def test_working_group_list_counts_published_projects_only(client, commission_data):
+    response = client.get(url("partnership:workinggroup-list"))
+    group = commission_data["group"]
+    assert response.context["portfolio"][group.pk]["count"] == 1
+
+
+def test_commission_page_has_its_co_chairs_and_groups(client, commission_data):
+    body = client.get(url("partnership:commission-detail")).content.decode()
+    assert "Prime Minister A" in body
+    assert "Energy group" in body and "Transport group" in body
+    assert "Deepen economic cooperation." in body
+
+
+def test_commission_page_without_a_commission_is_404(client):
+    assert client.get(url("partnership:commission-detail")).status_code == 404
+    assert client.get(url("partnership:trade")).status_code == 404
+
+
+def test_meeting_page_lists_its_directives_with_published_projects_only(client, commission_data):
+    body = client.get(url("partnership:meeting-detail", slug="fifth")).content.decode()
+    for text in ("Sign the power contract", "Open the border post", "Study the canal", "E-1"):
+        assert text in body
+    assert "E-9" not in body
+    assert body.count("badge--late") == 1
+
+
+def test_directive_tracker_counts_and_filters(client, commission_data):
+    response = client.get(url("partnership:directive-list"))
+    counts = response.context["counts"]
+    assert (counts["total"], counts["open"], counts["done"], counts["overdue"]) == (3, 2, 1, 1)
+    overdue = client.get(url("partnership:directive-list") + "?overdue=true")
+    assert [d.text for d in overdue.context["page"].object_list] == ["Sign the power contract"]
+    done = client.get(url("partnership:directive-list") + "?status=done")
+    assert [d.text for d in done.context["page"].object_list] == ["Open the border post"]
+    group = client.get(url("partnership:directive-list") + "?working_group=transport")
+    assert [d.text for d in group.context["page"].object_list] == ["Open the border post"]
+
+
+@pytest.mark.parametrize("query", ["status=finished", "status=open&status=bogus", "page=9", "page=x"])
+def test_directive_tracker_bad_input_explains(client, commission_data, query):
+    response = client.get(url("partnership:directive-list") + "?" + query)
+    assert response.status_code in (400, 404)
+    assert response.status_code != 500
+    body = response.content.decode()
+    assert "We could not use part of your request" in body or "There is no page" in body
+
+
+def test_meeting_list_with_bad_year_explains(client, commission_data):
+    response = client.get(url("partnership:meeting-list") + "?year=soon")
+    assert response.status_code == 400
+    assert "We could not use part of your request" in response.content.decode()
+
+
+def test_agreement_page_lists_published_projects_only(client, commission_data):
+    response = client.get(url("partnership:agreement-detail", slug="energy-agreement"))
+    assert [p.code for p in response.context["projects"]] == ["E-1"]
+
+
+def test_trade_page_shows_each_year_with_its_source_and_the_target(client, commission_data):
+    response = client.get(url("partnership:trade"))
+    body = response.content.decode()
+    assert "Statistics office" in body and "Customs" in body
+    assert "3,000,000,000" in body and "4,400,000,000" in body
+    assert response.context["share_of_target"] == Decimal("44")
+    chart = str(response.context["chart"])
+    assert chart.count('class="bar bar--trade"') == 1
+    assert chart.count('class="bar bar--estimate"') == 1
+    assert 'class="chart-target"' in chart
+
+
+def test_events_list_splits_upcoming_and_past_and_hides_unpublished(client, commission_data):
+    response = client.get(url("partnership:event-list"))
+    assert [e.title for e in response.context["upcoming"]] == ["Film week"]
+    assert [e.title for e in response.context["past"].object_list] == ["Old fair"]
+
+
+def test_friendly_404_and_500_pages():
+    with translation.override("en"):
+        not_found = render_to_string("404.html")
+    assert "Page not found" in not_found
+    server_error = render_to_string("500.html")
+    assert "Something went wrong" in server_error
+    assert 'lang="ru"' in server_error
+
+
+def test_unknown_address_gets_the_friendly_404(client):
+    response = client.get("/en/no-such-page/")
+    assert response.status_code == 404
+    assert "Search the project directory" in response.content.decode()
+
+
+def test_healthz_still_reports_the_database(client):
+    assert client.get("/healthz").json() == {"status": "ok", "database": "ok"}
+
+
+def test_language_switcher_sends_to_the_same_page_in_the_chosen_language(client, commission_data):
+    page = url("partnership:trade")
+    body = client.get(page).content.decode()
+    assert 'action="/i18n/setlang/"' in body
+    for lang in LANGUAGES:
+        assert f'name="language" value="{lang}"' in body
+    response = client.post("/i18n/setlang/", {"language": "kk", "next": page})
+    assert response.status_code == 302
+    assert response["Location"] == "/kk/trade/"
+
+
+def test_interface_is_translated(client, commission_data):
+    assert "Рабочие группы" in client.get(url("partnership:workinggroup-list", "ru")).content.decode()
+    assert "Жұмыс топтары" in client.get(url("partnership:workinggroup-list", "kk")).content.decode()
+    assert "Ishchi guruhlar" in client.get(url("partnership:workinggroup-list", "uz")).content.decode()
