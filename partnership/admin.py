@@ -67,6 +67,10 @@ class FileTransferMixin(ImportMixin, ExportActionMixin):
     def has_export_permission(self, request):
         return self.has_view_permission(request)
 
+    def get_valid_export_item_pks(self, request):
+        # Selected rows can only be rows the user sees in the list.
+        return self.get_queryset(request).values_list("pk", flat=True)
+
 
 def badge(text, kind):
     """A coloured label for a list column; the colour is never the only signal (the text is)."""

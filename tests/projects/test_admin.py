@@ -458,26 +458,34 @@ def test_mark_tasks_done_stamps_today(client, world):
     assert task.completed_date == TODAY
 
 
-def test_export_selected_rows(client, world):
-    login(client, world["secretariat"])
-    project = world["a"]["project"]
-    response = client.post(
-        admin_url(Project, "changelist"), {"action": "export_admin_action", "_selected_action": [project.pk]}
-    )
+def export_selected(client, *projects):
+    pks = [project.pk for project in projects]
+    response = client.post(admin_url(Project, "changelist"), {"action": "export_admin_action", "_selected_action": pks})
     assert response.status_code == 200
+    assert "Export" in response.content.decode()
     response = client.post(
         reverse("admin:projects_project_export"),
-        {
-            "format": "0",
-            "resource": "0",
-            "export_items": [project.pk],
-            "projectresource_code": "on",
-            "projectresource_title_en": "on",
-        },
+        {"format": "0", "resource": "0", "export_items": pks, "projectresource_code": "on"},
     )
     assert response.status_code == 200
-    body = response.content.decode()
+    return response.content.decode()
+
+
+def test_export_selected_rows(client, world):
+    login(client, world["secretariat"])
+    body = export_selected(client, world["a"]["project"])
+    assert body.splitlines()[0] == "code"
     assert "KZUZ-A01" in body and "KZUZ-B01" not in body
+
+
+def test_export_never_includes_another_groups_rows(client, world):
+    login(client, world["editor_a"])
+    assert "KZUZ-A01" in export_selected(client, world["a"]["project"])
+    forged = client.post(
+        reverse("admin:projects_project_export"),
+        {"format": "0", "resource": "0", "export_items": [world["b"]["project"].pk], "projectresource_code": "on"},
+    )
+    assert "KZUZ-B01" not in forged.content.decode()
 
 
 # --- computed columns, demo marks and the home page ---------------------------------------------
@@ -714,3 +722,32 @@ def test_project_changelist_query_count_does_not_grow(client, world, role, djang
     with django_assert_num_queries(small):
         client.get(url)
     assert Project.objects.count() > 300
+
+
+# --- every model is registered, and the admin works in every site language -----------------------
+
+
+def test_every_model_of_both_apps_is_in_the_admin():
+    from django.apps import apps
+    from django.contrib import admin
+
+    models = [m for app in ("partnership", "projects") for m in apps.get_app_config(app).get_models()]
+    domain = [m for m in models if not m._meta.model_name.startswith("historical")]
+    assert len(domain) == 19
+    assert [m for m in domain if m not in admin.site._registry] == []
+
+
+@pytest.mark.parametrize("language", ["ru", "kk", "uz"])
+def test_admin_pages_work_in_every_site_language(client, world, language):
+    from django.contrib import admin
+
+    login(client, world["secretariat"])
+    headers = {"HTTP_ACCEPT_LANGUAGE": language}
+    for model in admin.site._registry:
+        if model._meta.app_label in ("partnership", "projects"):
+            response = client.get(admin_url(model, "changelist"), **headers)
+            assert response.status_code == 200, model
+            assert f'lang="{language}"' in response.content.decode()
+    project = world["a"]["project"]
+    assert client.get(admin_url(project, "change", project.pk), **headers).status_code == 200
+    assert client.get(reverse("admin:index"), **headers).status_code == 200
