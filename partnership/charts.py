@@ -31,14 +31,14 @@ def _svg(width, height, title, desc, body, css):
     )
 
 
-def bar_chart(rows, *, title, desc, max_value=None, width=560, css=""):
+def bar_chart(rows, *, title, desc, max_value=None, width=420, css=""):
     """Horizontal bars, one per row; a row is a dict with `label`, `value`, optional `text`
     (the value as the reader should see it) and `css` (an extra class for the bar)."""
     rows = list(rows)
     top = max_value if max_value is not None else max((float(r["value"] or 0) for r in rows), default=0)
     top = top or 1
     label_width = 0  # labels sit above their bar, so long names do not squeeze the bars
-    bar_area = width - label_width - 130
+    bar_area = width - label_width - 120
     parts = []
     for i, row in enumerate(rows):
         y = i * ROW

@@ -24,7 +24,7 @@ def test_bar_chart_has_title_desc_and_bars_in_proportion():
 
 
 def test_bar_chart_scales_to_a_given_maximum():
-    svg = charts.bar_chart([{"label": "Group", "value": 50}], title="t", desc="d", max_value=100, width=530)
+    svg = charts.bar_chart([{"label": "Group", "value": 50}], title="t", desc="d", max_value=100, width=520)
     (width,) = bar_widths(svg)
     assert width == 200.0  # half of the 400 units left for bars
 
