@@ -97,6 +97,19 @@ KINDS = {
     "sport-youth": (["Youth sports academy", "Youth exchange centre"], "deputy-heads"),
 }  # fmt: skip
 
+# A second sector that some projects of a sector also serve.
+RELATED = {
+    "energy": "water",
+    "agriculture": "water",
+    "food": "agriculture",
+    "textile": "agriculture",
+    "mining": "chemicals",
+    "transport-logistics": "finance-trade",
+    "it": "education",
+    "tourism": "culture",
+    "sport-youth": "education",
+}
+
 ORGANISATIONS = [
     ("Steppe Power", "KZ", Organisation.Kind.PRIVATE_COMPANY),
     ("Turan Logistics", "UZ", Organisation.Kind.PRIVATE_COMPANY),
@@ -366,9 +379,8 @@ def load_demo(count=72, today=None):
         links, tasks, updates, participants, locations = [], [], [], [], []
         for project, rng, sector_slug, place, lag in plans:
             links.append(through(project_id=project.pk, sector_id=sectors[sector_slug].pk))
-            if rng.random() < 0.15:
-                other = sector_slugs[(sector_slugs.index(sector_slug) + 3) % len(sector_slugs)]
-                links.append(through(project_id=project.pk, sector_id=sectors[other].pk))
+            if sector_slug in RELATED and rng.random() < 0.2:
+                links.append(through(project_id=project.pk, sector_id=sectors[RELATED[sector_slug]].pk))
             project_tasks = _tasks_for(
                 rng, project, project.planned_start, project.planned_end, project.status, lag, today
             )
