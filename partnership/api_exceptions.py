@@ -15,6 +15,7 @@ from django.db.models import ProtectedError
 from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.fields import get_error_detail
 from rest_framework.response import Response
@@ -67,14 +68,16 @@ def error_body(detail, code, summary=None):
 
 def api_exception_handler(exc, context):
     """DRF's handler, then the one error shape; unexpected errors become a logged JSON 500."""
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(get_error_detail(exc))
     elif isinstance(exc, ProtectedError | IntegrityError):
         exc = Conflict()
     response = exception_handler(exc, context)
     if response is None:
-        if isinstance(exc, Http404 | DjangoPermissionDenied):  # pragma: no cover - DRF maps these
-            return None
         logger.error("API error in %s", context.get("view"), exc_info=exc)
         set_rollback()
         return Response(error_body(_("Server error."), "server_error"), status=status.HTTP_500_INTERNAL_SERVER_ERROR)
@@ -85,6 +88,7 @@ def api_exception_handler(exc, context):
     return response
 
 
+@csrf_exempt
 def api_not_found(request, *args, **kwargs):
     """A JSON 404 for any /api/ address that names no endpoint (and the slash, when forgotten)."""
     if not request.path.endswith("/") and request.method in ("GET", "HEAD"):

@@ -42,6 +42,7 @@ from .renderers import CSVRenderer
 
 MAX_PAGE_SIZE = 500
 WHOLE_NUMBER = re.compile(r"^[0-9]{1,9}$")
+PAGE_NUMBER = re.compile(r"^[0-9]{1,100}$")
 # Bounds on numeric filters, so that no value can overflow a database column.
 NUMBER_LIMIT = 10**16
 PUBLISHED = "published"
@@ -69,7 +70,7 @@ class Pagination(PageNumberPagination):
 
     def get_page_number(self, request, paginator):
         raw = request.query_params.get(self.page_query_param, "1")
-        if not WHOLE_NUMBER.match(raw) or int(raw) < 1:
+        if not PAGE_NUMBER.match(raw) or int(raw) < 1:
             raise exceptions.ValidationError({self.page_query_param: [_("A whole number from 1.")]})
         return int(raw)
 
@@ -159,6 +160,16 @@ def api_filterset(base, model, search=(), ordering=()):
 
 
 class FilterBackend(DjangoFilterBackend):
+    def get_filterset_kwargs(self, request, queryset, view):
+        kwargs = super().get_filterset_kwargs(request, queryset, view)
+        data = kwargs["data"].copy()
+        for name, filter_ in self.get_filterset_class(view, queryset).base_filters.items():
+            if isinstance(filter_, django_filters.ModelMultipleChoiceFilter) and name in data:
+                # ?sector= (empty) means no sector filter, as in the site's form.
+                data.setlist(name, [value for value in data.getlist(name) if value])
+        kwargs["data"] = data
+        return kwargs
+
     def get_filterset_class(self, view, queryset=None):
         model = queryset.model if queryset is not None else view.queryset.model
         return api_filterset(
@@ -278,6 +289,28 @@ class PublicViewSet(viewsets.GenericViewSet):
                 allowed |= {Pagination.page_query_param, Pagination.page_size_query_param}
         return allowed
 
+    def repeatable_query_params(self):
+        """Parameters that may be given more than once (?status=a&status=b)."""
+        if self.action not in self.filter_actions:
+            return set()
+        filterset = FilterBackend().get_filterset_class(self, self.queryset)
+        return {
+            name
+            for name, filter_ in filterset.base_filters.items()
+            if isinstance(filter_, django_filters.MultipleChoiceFilter)
+        }
+
+    def text_query_params(self):
+        """Parameters where an empty value means "no filter" (free text, slugs, codes)."""
+        if self.action not in self.filter_actions:
+            return set()
+        filterset = FilterBackend().get_filterset_class(self, self.queryset)
+        return {
+            name
+            for name, filter_ in filterset.base_filters.items()
+            if type(filter_) in (django_filters.CharFilter, django_filters.ModelMultipleChoiceFilter)
+        }
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         self.check_query(request, kwargs)
@@ -290,6 +323,15 @@ class PublicViewSet(viewsets.GenericViewSet):
         if any("\x00" in str(value) for value in kwargs.values()):
             raise exceptions.NotFound()
         allowed = self.allowed_query_params()
+        text_params = self.text_query_params()
+        repeatable = self.repeatable_query_params()
+        for name, values in request.query_params.lists():
+            if name not in allowed or name in errors:
+                continue
+            if name not in text_params and "" in values:
+                errors[name] = [_("Give a value, or leave the parameter out.")]
+            elif len(values) > 1 and name not in repeatable:
+                errors[name] = [_("Give this parameter once.")]
         for name in request.query_params:
             if name not in allowed and name not in errors:
                 errors[name] = [
@@ -367,13 +409,23 @@ class StaffWriteViewSet(PublicReadOnlyViewSet, mixins.CreateModelMixin, mixins.U
     def get_response_serializer(self, instance):
         return self.get_serializer(instance)
 
+    def check_model_permission(self, action):
+        """The model permission the admin also requires (add_… or change_…), before reading the body."""
+        opts = self.queryset.model._meta
+        if not self.request.user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
+            raise exceptions.PermissionDenied(
+                _("You may not %(action)s %(things)s.") % {"action": action, "things": opts.verbose_name_plural}
+            )
+
     def create(self, request, *args, **kwargs):
+        self.check_model_permission("add")
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         instance = self.write(serializer, None)
         return self.respond(instance, 201)
 
     def update(self, request, *args, **kwargs):
+        self.check_model_permission("change")
         instance = self.get_object()
         stored = copy.copy(instance)
         # Refuse a record the user may not write before looking at what they sent.

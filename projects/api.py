@@ -27,6 +27,7 @@ from .models import (
     Project,
     ProjectLocation,
     ProjectParticipant,
+    Publication,
     Task,
 )
 
@@ -197,14 +198,32 @@ NO_VALUE = {
 def figures(queryset, as_of, key=None):
     """Mean progress, overdue tasks and projects behind schedule on `as_of`, overall or per key."""
     rows = queryset.with_figures(as_of).order_by()
-    measures = {
-        "progress": Avg("progress"),
-        "overdue_tasks": Coalesce(Sum("overdue_tasks"), 0),
-        "behind_schedule": Count("pk", filter=Q(behind_schedule=True)),
-    }
     if key is None:
-        return rows.aggregate(**measures)
-    return {row.pop(key): row for row in rows.values(key).annotate(**measures)}
+        # aggregate() over these subquery annotations loses them on SQLite (Django wraps the query
+        # and leaves the column out), so group instead on a column every row shares: summaries
+        # are of published projects only.
+        key = "publication"
+        rows = rows.filter(publication=Publication.PUBLISHED)
+        overall = True
+    else:
+        overall = False
+    rows = rows.values(key)
+    rows = rows.annotate(
+        mean_progress=Avg("progress"),
+        late_tasks=Coalesce(Sum("overdue_tasks"), 0),
+        projects_behind=Count("pk", filter=Q(behind_schedule=True)),
+    )
+    result = {
+        row[key]: {
+            "progress": row["mean_progress"],
+            "overdue_tasks": row["late_tasks"],
+            "behind_schedule": row["projects_behind"],
+        }
+        for row in rows
+    }
+    if overall:
+        return result.get(Publication.PUBLISHED, {"progress": None, "overdue_tasks": 0, "behind_schedule": 0})
+    return result
 
 
 def names_for(field, keys):
@@ -268,8 +287,8 @@ class SummaryViewSet(PublicViewSet):
         return queryset.published()
 
     def get_queryset(self):
-        # Reports are of published projects, whoever asks.
-        return self.public(self.queryset.all())
+        # Reports are of published projects, whoever asks; the figures serve the filters.
+        return self.public(self.queryset.all()).with_figures(parse_as_of(self.request))
 
     def get_serializer_class(self):
         if self.action == "dimension":

@@ -48,5 +48,5 @@ urlpatterns = [
     path("docs/", DocsView.as_view(), name="docs"),
     path("v1/", include(router.urls)),
     # Any other address under /api/ gets a JSON 404, never the site's HTML page.
-    re_path(r"^.*$", api_not_found),
+    re_path(r"^[\s\S]*$", api_not_found),
 ]

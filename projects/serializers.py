@@ -5,7 +5,7 @@ annotations of Project.objects.with_figures(), never computed here.
 """
 
 from django.urls import NoReverseMatch
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from partnership.api_support import ModelValidatingSerializer
@@ -331,6 +331,7 @@ class TotalsRowSerializer(serializers.Serializer):
     behind_schedule = serializers.IntegerField()
 
 
+@extend_schema_serializer(many=False)
 class SummarySerializer(serializers.Serializer):
     as_of = serializers.DateField(help_text="The day progress, overdue tasks and schedules are measured on.")
     totals = TotalsSerializer()

@@ -1,14 +1,15 @@
-"""Helpers shared by the API tests: clients for each role, CSV parsing, error checks."""
+"""Helpers shared by the API tests: clients for each role, CSV parsing, error checks.
+
+Role users come from tests/conftest.py (`secretariat`, `make_editor`).
+"""
 
 import csv
 import io
 
-from django.contrib.auth.models import Group
+import pytest
+from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
-
-from projects.permissions import EDITOR, SECRETARIAT
-from tests import factories as f
 
 
 def client_for(user=None):
@@ -18,20 +19,6 @@ def client_for(user=None):
         token, _ = Token.objects.get_or_create(user=user)
         client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client
-
-
-def secretariat_user(**kwargs):
-    user = f.UserFactory(**kwargs)
-    user.groups.add(Group.objects.get(name=SECRETARIAT))
-    return user
-
-
-def editor_of(*groups, **kwargs):
-    user = f.UserFactory(**kwargs)
-    user.groups.add(Group.objects.get(name=EDITOR))
-    for group in groups:
-        group.editors.add(user)
-    return user
 
 
 def csv_rows(response):
@@ -50,3 +37,11 @@ def assert_error(response, status, *names):
     for name in names:
         assert name in body["errors"], body
     return body
+
+
+@pytest.fixture(autouse=False)
+def fresh_throttle():
+    """The anonymous rate limit counts in the cache; each test starts from zero."""
+    cache.clear()
+    yield
+    cache.clear()
