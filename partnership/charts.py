@@ -37,8 +37,9 @@ def bar_chart(rows, *, title, desc, max_value=None, width=420, css=""):
     rows = list(rows)
     top = max_value if max_value is not None else max((float(r["value"] or 0) for r in rows), default=0)
     top = top or 1
-    label_width = 0  # labels sit above their bar, so long names do not squeeze the bars
-    bar_area = width - label_width - 120
+    # Labels sit above their bar; the value follows the bar, so leave room for the longest one.
+    longest = max((len(str(r.get("text", r["value"]))) for r in rows), default=0)
+    bar_area = max(width - longest * 6.3 - 12, width / 3)
     parts = []
     for i, row in enumerate(rows):
         y = i * ROW

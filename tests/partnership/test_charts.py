@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from partnership import charts
 
 
@@ -24,9 +26,17 @@ def test_bar_chart_has_title_desc_and_bars_in_proportion():
 
 
 def test_bar_chart_scales_to_a_given_maximum():
-    svg = charts.bar_chart([{"label": "Group", "value": 50}], title="t", desc="d", max_value=100, width=520)
+    rows = [{"label": "Group", "value": 50, "text": "50%"}]
+    (full,) = bar_widths(charts.bar_chart(rows, title="t", desc="d"))
+    (half,) = bar_widths(charts.bar_chart(rows, title="t", desc="d", max_value=100))
+    assert half == pytest.approx(full / 2, abs=0.1)
+
+
+def test_long_value_texts_leave_room_beside_the_bar():
+    rows = [{"label": "Energy", "value": 1, "text": "648,9 миллионов USD"}]
+    svg = charts.bar_chart(rows, title="t", desc="d", width=420)
     (width,) = bar_widths(svg)
-    assert width == 200.0  # half of the 400 units left for bars
+    assert width + 6 + len(rows[0]["text"]) * 6 <= 420
 
 
 def test_labels_are_escaped():

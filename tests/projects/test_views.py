@@ -583,3 +583,24 @@ def test_query_counts_do_not_grow_with_the_portfolio(client, django_assert_num_q
     for address, queries in pages:
         with django_assert_num_queries(queries):
             assert client.get(address).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=%00",
+        "q=" + "a" * 3000,
+        "investment_min=1e400",
+        "investment_max=NaN",
+        "start_year=99999999999999999999",
+        "page=-1",
+        "page=99999999999999999999999",
+        "as_of=0001-01-01",
+        "as_of=%00",
+    ],
+)
+@pytest.mark.parametrize("name", ["projects:project-list", "projects:report"])
+def test_hostile_input_never_gives_a_server_error(client, portfolio, name, query):
+    response = client.get(url(name) + "?" + query)
+    assert response.status_code in (200, 400, 404)
+    assert "Partnership tracker" in response.content.decode()
