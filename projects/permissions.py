@@ -28,12 +28,21 @@ EDITOR_READS = ["organisation", "workinggroup", "sector", "country", "agreement"
 APPS = ("partnership", "projects")
 
 
+def _roles(user):
+    """The user's role groups, read once per user object (the way Django caches permissions)."""
+    roles = getattr(user, "_partnership_roles", None)
+    if roles is None:
+        roles = frozenset(user.groups.filter(name__in=[SECRETARIAT, EDITOR]).values_list("name", flat=True))
+        user._partnership_roles = roles
+    return roles
+
+
 def is_secretariat(user):
-    return user.is_active and (user.is_superuser or user.groups.filter(name=SECRETARIAT).exists())
+    return user.is_active and (user.is_superuser or SECRETARIAT in _roles(user))
 
 
 def is_editor(user):
-    return user.is_active and user.groups.filter(name=EDITOR).exists()
+    return user.is_active and EDITOR in _roles(user)
 
 
 def scoped(user, queryset):
