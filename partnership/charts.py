@@ -139,10 +139,14 @@ def _mercator(lat, lon, zoom):
     return x, y
 
 
-def map_chart(points, *, title, desc, tile_url="", width=640, height=400, min_span=8.0):
+def map_chart(points, *, title, desc, tile_url="", width=640, height=400, min_span=8.0, areas=()):
     """Project locations as dots on a latitude/longitude grid; map tiles underneath when a tile
-    URL template ({z}/{x}/{y}) is given. A point is a dict with `lat`, `lon`, `label`, `url` and
-    optional `css`. Without tiles the labelled grid and the place names still tell the story."""
+    URL template ({z}/{x}/{y}) is given.
+
+    A point is a dict with `lat`, `lon`, `label`, `url` and optional `place`: points at the same
+    place are drawn as one larger dot labelled with the place and the number of projects there.
+    `areas` are (name, lat, lon) labels such as countries, drawn faintly underneath. Without
+    tiles the labelled grid, the area and place names still tell the story."""
     points = [p for p in points if p.get("lat") is not None and p.get("lon") is not None]
     if points:
         lats = [float(p["lat"]) for p in points]
@@ -217,22 +221,37 @@ def map_chart(points, *, title, desc, tile_url="", width=640, height=400, min_sp
                 lon,
             )
         )
-    label_all = len(points) <= 12
+    for name, lat, lon in areas:
+        x, y = project(float(lat), float(lon))
+        parts.append(
+            format_html('<text class="map-area" x="{}" y="{}" text-anchor="middle">{}</text>', _r(x), _r(y), name)
+        )
+    places = {}
     for p in points:
-        x, y = project(float(p["lat"]), float(p["lon"]))
+        key = p.get("place") or (round(float(p["lat"]), 1), round(float(p["lon"]), 1))
+        places.setdefault(key, []).append(p)
+    label_all = len(places) <= 12
+    for group in places.values():
+        lat = sum(float(p["lat"]) for p in group) / len(group)
+        lon = sum(float(p["lon"]) for p in group) / len(group)
+        x, y = project(lat, lon)
+        radius = 5 + 2.5 * math.sqrt(len(group) - 1)
+        place = group[0].get("place") or group[0]["label"]
+        text = place if len(group) == 1 else f"{place} ({len(group)})"
         label = (
-            format_html('<text class="map-label" x="{}" y="{}">{}</text>', x + 7, y + 4, p["label"])
-            if label_all
+            format_html('<text class="map-label" x="{}" y="{}">{}</text>', _r(x + radius + 3), _r(y + 4), text)
+            if label_all or len(group) > 1
             else ""
         )
+        titles = "; ".join(p["label"] for p in group)
         parts.append(
             format_html(
-                '<a href="{}" class="map-point {}"><title>{}</title><circle cx="{}" cy="{}" r="6"></circle>{}</a>',
-                p["url"],
-                p.get("css", ""),
-                p["label"],
-                x,
-                y,
+                '<a href="{}" class="map-point"><title>{}</title><circle cx="{}" cy="{}" r="{}"></circle>{}</a>',
+                group[0]["url"],
+                titles,
+                _r(x),
+                _r(y),
+                _r(radius),
                 label,
             )
         )

@@ -10,7 +10,7 @@ import csv
 from django import forms
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Avg, Count, Prefetch, Q, Sum
 from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -447,11 +447,20 @@ class ProjectMapView(TemplateView):
                 "lat": loc.latitude,
                 "lon": loc.longitude,
                 "label": f"{loc.project.code} {loc.project.title} — {loc}",
+                "place": loc.place or loc.region,
                 "url": loc.project.get_absolute_url(),
-                "css": f"map-point--{loc.project.status}",
             }
             for loc in with_coordinates
         ]
+        # Each country's name at the middle of its plotted locations, to orient the reader.
+        areas = (
+            Country.objects.filter(
+                project_locations__project__publication=Publication.PUBLISHED,
+                project_locations__latitude__isnull=False,
+            )
+            .annotate(lat=Avg("project_locations__latitude"), lon=Avg("project_locations__longitude"))
+            .order_by("name")
+        )
         return super().get_context_data(
             locations=locations,
             map=charts.map_chart(
@@ -460,6 +469,7 @@ class ProjectMapView(TemplateView):
                 desc=_("%(count)s locations of published projects, plotted by latitude and longitude.")
                 % {"count": len(points)},
                 tile_url=settings.MAP_TILE_URL,
+                areas=[(country.name, country.lat, country.lon) for country in areas],
             ),
             **kwargs,
         )
