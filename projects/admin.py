@@ -331,15 +331,15 @@ class ProjectAdmin(ScopedAdminMixin, WorkflowAdminMixin, ScopedFileTransferMixin
     }
     list_display = [
         "code",
+        "demo_column",
         "title",
-        "working_group",
-        "status",
-        "confidence_column",
+        "publication_column",
         "progress_column",
         "overdue_column",
+        "confidence_column",
         "usd_column",
-        "publication_column",
-        "demo_column",
+        "status",
+        "working_group",
     ]
     list_display_links = ["code", "title"]
     list_filter = [

@@ -751,3 +751,13 @@ def test_admin_pages_work_in_every_site_language(client, world, language):
     project = world["a"]["project"]
     assert client.get(admin_url(project, "change", project.pk), **headers).status_code == 200
     assert client.get(reverse("admin:index"), **headers).status_code == 200
+
+
+@pytest.mark.parametrize("fmt", ["0", "1"])
+def test_unreadable_import_file_is_refused_without_a_server_error(client, world, fmt):
+    login(client, world["secretariat"])
+    junk = SimpleUploadedFile("junk.bin", b"\x00\xff\xfe\x00PK\x03\x04 not a spreadsheet \x81\x82")
+    response = post_import(client, Project, junk, fmt)
+    assert response.status_code == 200
+    assert 'class="errorlist' in response.content.decode()
+    assert Project.objects.count() == 2
