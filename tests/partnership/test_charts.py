@@ -85,3 +85,17 @@ def test_map_places_points_by_coordinates_and_adds_tiles_only_when_asked():
     assert "Tashkent" in svg and "°N" in svg
     tiled = charts.map_chart(points, title="Map", desc="Places", tile_url="https://t.example/{z}/{x}/{y}.png")
     assert re.search(r'href="https://t\.example/\d+/\d+/\d+\.png"', tiled)
+
+
+def test_map_draws_one_dot_per_place_with_its_project_count_and_names_areas():
+    points = [
+        {"lat": 41.31, "lon": 69.24, "label": "A", "place": "Tashkent", "url": "/a/"},
+        {"lat": 41.29, "lon": 69.28, "label": "B", "place": "Tashkent", "url": "/b/"},
+        {"lat": 43.24, "lon": 76.89, "label": "C", "place": "Almaty", "url": "/c/"},
+    ]
+    svg = charts.map_chart(points, title="Map", desc="Places", areas=[("Uzbekistan", 41, 64)])
+    assert svg.count("<circle") == 2
+    assert "Tashkent (2)" in svg
+    assert ">Almaty<" in svg
+    assert 'class="map-area"' in svg and ">Uzbekistan<" in svg
+    assert "<title>A; B</title>" in svg
