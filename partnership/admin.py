@@ -39,30 +39,10 @@ admin.site.index_title = _("Data entry")
 FILE_FORMATS = [CSV, XLSX]
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
-    """A model admin whose history page lists each change with old and new values."""
+class ExportSelectedMixin(ExportActionMixin):
+    """Export of the list or of the selected rows, as CSV or XLSX, to whoever may see them."""
 
-    list_per_page = 50
-
-
-class TranslatedHistoryAdmin(SimpleHistoryAdmin, TranslationAdmin):
-    """History with values, and one field per site language for translated fields."""
-
-    list_per_page = 50
-
-
-class FileTransferMixin(ImportMixin, ExportActionMixin):
-    """CSV and XLSX import (dry run first, all or nothing) and export, including of selected rows."""
-
-    import_formats = FILE_FORMATS
     export_formats = FILE_FORMATS
-
-    def has_import_permission(self, request):
-        # Bulk loading bypasses the per-group checks of the forms, so only the secretariat,
-        # who may write every record, imports.
-        return request.user.has_perm(f"{self.opts.app_label}.add_{self.opts.model_name}") and request.user.has_perm(
-            f"{self.opts.app_label}.change_{self.opts.model_name}"
-        )
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)
@@ -70,6 +50,31 @@ class FileTransferMixin(ImportMixin, ExportActionMixin):
     def get_valid_export_item_pks(self, request):
         # Selected rows can only be rows the user sees in the list.
         return self.get_queryset(request).values_list("pk", flat=True)
+
+
+class HistoryAdmin(ExportSelectedMixin, SimpleHistoryAdmin):
+    """A model admin whose history page lists each change with old and new values."""
+
+    list_per_page = 50
+
+
+class TranslatedHistoryAdmin(ExportSelectedMixin, SimpleHistoryAdmin, TranslationAdmin):
+    """History with values, and one field per site language for translated fields."""
+
+    list_per_page = 50
+
+
+class FileTransferMixin(ImportMixin, ExportSelectedMixin):
+    """CSV and XLSX import: a dry run first, then all rows or none."""
+
+    import_formats = FILE_FORMATS
+
+    def has_import_permission(self, request):
+        # Bulk loading bypasses the per-group checks of the forms, so only the secretariat,
+        # who may write every record, imports.
+        return request.user.has_perm(f"{self.opts.app_label}.add_{self.opts.model_name}") and request.user.has_perm(
+            f"{self.opts.app_label}.change_{self.opts.model_name}"
+        )
 
 
 def badge(text, kind):

@@ -263,3 +263,20 @@ def test_trade_figure_import_with_a_bad_row_writes_nothing(client, people, recor
 def test_editor_may_not_import_trade_figures(client, people):
     client.force_login(people["editor_a"])
     assert client.get(reverse("admin:partnership_tradefigure_import")).status_code == 403
+
+
+def test_selected_rows_of_any_list_can_be_exported(client, people, records):
+    event = records["event"]
+    other = f.EventFactory(commission=event.commission, title="Youth games")
+    client.force_login(people["secretariat"])
+    response = client.post(
+        reverse("admin:partnership_event_changelist"), {"action": "export_admin_action", "_selected_action": [event.pk]}
+    )
+    assert response.status_code == 200
+    response = client.post(
+        reverse("admin:partnership_event_export"),
+        {"format": "0", "resource": "0", "export_items": [event.pk], "eventresource_title_en": "on"},
+    )
+    body = response.content.decode()
+    assert body.splitlines() == ["title_en", event.title]
+    assert other.title not in body
