@@ -236,3 +236,44 @@ def test_interface_is_translated(client, commission_data):
     assert "Рабочие группы" in client.get(url("partnership:workinggroup-list", "ru")).content.decode()
     assert "Жұмыс топтары" in client.get(url("partnership:workinggroup-list", "kk")).content.decode()
     assert "Ishchi guruhlar" in client.get(url("partnership:workinggroup-list", "uz")).content.decode()
+
+
+def bulk_commission(size):
+    """A commission with `size` of everything a commission page lists."""
+    from projects.models import Project
+
+    commission = f.CommissionFactory()
+    group = f.WorkingGroupFactory(commission=commission, slug="bulk-group")
+    group.sectors.set([f.SectorFactory() for _ in range(3)])
+    f.CoChairFactory(working_group=group)
+    Project.objects.bulk_create(
+        Project(code=f"W-{i:04d}", title=f"P {i}", slug=f"w-{i}", working_group=group, publication="published")
+        for i in range(size)
+    )
+    for _ in range(size // 10 + 1):
+        meeting = f.MeetingFactory(commission=commission)
+        meeting.working_groups.set([group])
+        for _ in range(10):
+            f.DirectiveFactory(meeting=meeting).working_groups.set([group])
+    for i in range(min(size, 30)):
+        f.TradeFigureFactory(commission=commission, year=1995 + i)
+        f.EventFactory(commission=commission, start_date=TODAY + (i - 15) * DAY)
+    return group, meeting
+
+
+@pytest.mark.parametrize("size", [10, 200])
+def test_commission_page_query_counts_do_not_grow(client, django_assert_num_queries, size):
+    group, meeting = bulk_commission(size)
+    pages = [
+        (url("partnership:commission-detail"), 9),
+        (url("partnership:workinggroup-list"), 4),
+        (url("partnership:workinggroup-detail", slug=group.slug), 10),
+        (url("partnership:meeting-list"), 3),
+        (url("partnership:meeting-detail", slug=meeting.slug), 5),
+        (url("partnership:directive-list"), 5),
+        (url("partnership:trade"), 2),
+        (url("partnership:event-list"), 3),
+    ]
+    for address, queries in pages:
+        with django_assert_num_queries(queries):
+            assert client.get(address).status_code == 200
