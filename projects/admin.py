@@ -8,6 +8,7 @@ stored. Publication goes through projects/services.py.
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
@@ -84,6 +85,14 @@ class ScopedAdminMixin:
         except ValidationError:
             return False
         return self.model._default_manager.filter(**{field.attname: value}).exists()
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Judge a revert by the record as it now stands, not by the old version: an editor may
+        # not pull back a project that has since moved to another group.
+        current = self.get_object(request, unquote(object_id))
+        if current is None and not is_secretariat(request.user):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and (obj is None or can_view(request.user, obj))

@@ -761,3 +761,18 @@ def test_unreadable_import_file_is_refused_without_a_server_error(client, world,
     assert response.status_code == 200
     assert 'class="errorlist' in response.content.decode()
     assert Project.objects.count() == 2
+
+
+def test_editor_cannot_revert_a_project_that_moved_to_another_group(client, world):
+    project = world["a"]["project"]
+    old_version = project.history.first()
+    project.working_group = world["group_b"]
+    project.save()
+    login(client, world["editor_a"])
+    url = reverse("admin:projects_project_simple_history", args=[project.pk, old_version.history_id])
+    assert client.get(url).status_code == 403
+    assert (
+        client.post(url, project_form_data(old_version.instance, working_group=world["group_a"].pk)).status_code == 403
+    )
+    project.refresh_from_db()
+    assert project.working_group == world["group_b"]
