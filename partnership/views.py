@@ -49,12 +49,21 @@ def robots_txt(request):
 
 
 def main_commission():
+    """The commission the site is about (the first one, when several are recorded)."""
     return Commission.objects.order_by("pk").first()
 
 
 def published_projects():
     """Published projects, by model name: this app does not import the portfolio app."""
     return apps.get_model("projects", "Project").objects.published()
+
+
+def filter_errors(filterset):
+    """(label, messages) pairs naming each query-string value a FilterSet could not use."""
+    return [
+        (filterset.filters[name].label if name in filterset.filters else name, messages)
+        for name, messages in filterset.errors.items()
+    ]
 
 
 def paginate(request, queryset, per_page):
@@ -181,10 +190,7 @@ class DirectiveListView(TemplateView):
             today=timezone.localdate(),
         )
         if not filterset.is_valid():
-            context["errors"] = [
-                (filterset.filters[name].label if name in filterset.filters else name, messages)
-                for name, messages in filterset.errors.items()
-            ]
+            context["errors"] = filter_errors(filterset)
             return self.render_to_response(context, status=400)
         context["page"] = paginate(request, filterset.qs, 50)
         return self.render_to_response(context)

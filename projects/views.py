@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
 from partnership import charts
-from partnership.models import Commission, Country, Directive, Event, Sector, TradeFigure, WorkingGroup
+from partnership.models import Country, Directive, Event, Sector, TradeFigure, WorkingGroup
 from partnership.templatetags.site_tags import money, percent
+from partnership.views import filter_errors, main_commission
 
 from .filters import ProjectFilter
 from .models import (
@@ -54,11 +55,6 @@ PROGRESS_BANDS = [
     ("76-99", gettext_lazy("76–99%"), Q(progress__gt=75, progress__lt=100)),
     ("100", gettext_lazy("complete (100%)"), Q(progress__gte=100)),
 ]
-
-
-def main_commission():
-    """The commission the site is about (the first one, when several are recorded)."""
-    return Commission.objects.order_by("pk").first()
 
 
 def api_url(slug):
@@ -156,10 +152,7 @@ class ProjectListView(TemplateView):
         if download and download not in self.formats:
             errors.append((_("Download format"), [_("Choose csv or json.")]))
         if not filterset.is_valid():
-            errors += [
-                (filterset.filters[name].label if name in filterset.filters else name, messages)
-                for name, messages in filterset.errors.items()
-            ]
+            errors += filter_errors(filterset)
         if errors:
             context.update(errors=errors, facets=[])
             return self.render_to_response(context, status=400)
