@@ -106,11 +106,26 @@ class ScopedAdminMixin:
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         return super().formfield_for_foreignkey(db_field, request, **limit_choices(db_field, request, kwargs))
 
+    #: Fields only the publication workflow changes: never a form, an import or a revert.
+    workflow_fields = ()
+    #: Fields only the secretariat changes; kept as stored when anyone else saves.
+    publisher_fields = ()
+
     def save_model(self, request, obj, form, change):
+        self.keep_protected_fields(request, obj)
         # The record as it will be stored: an editor cannot move it into another group's hands.
         if not can_write(request.user, obj):
             raise PermissionDenied
         super().save_model(request, obj, form, change)
+
+    def keep_protected_fields(self, request, obj):
+        """Undo what a form or a revert to an old version did to workflow and secretariat fields."""
+        keep = [*self.workflow_fields, *([] if can_publish(request.user) else self.publisher_fields)]
+        if not keep:
+            return
+        stored = type(obj)._default_manager.filter(pk=obj.pk).values(*keep).first() if obj.pk else None
+        for name in keep:
+            setattr(obj, name, stored[name] if stored else obj._meta.get_field(name).get_default())
 
 
 class ScopedFileTransferMixin(FileTransferMixin):
@@ -332,6 +347,8 @@ class DocumentInline(ScopedInlineMixin, TranslationTabularInline):
 @admin.register(Project)
 class ProjectAdmin(ScopedAdminMixin, WorkflowAdminMixin, ScopedFileTransferMixin, TranslatedHistoryAdmin):
     resource_classes = [ProjectResource]
+    workflow_fields = ["publication"]
+    publisher_fields = ["review_comment", "demo"]
     workflow = {
         "submit": (services.submit_project, "project"),
         "publish": (services.publish_project, "project"),
@@ -511,6 +528,8 @@ class TaskAdmin(ScopedAdminMixin, ScopedFileTransferMixin, TranslatedHistoryAdmi
 
 @admin.register(ProgressUpdate)
 class ProgressUpdateAdmin(ScopedAdminMixin, WorkflowAdminMixin, TranslatedHistoryAdmin):
+    workflow_fields = ["publication"]
+    publisher_fields = ["review_comment"]
     workflow = {
         "submit": (services.submit_update, "update"),
         "publish": (services.publish_update, "update"),
@@ -566,6 +585,7 @@ class ProgressUpdateAdmin(ScopedAdminMixin, WorkflowAdminMixin, TranslatedHistor
 
 @admin.register(Document)
 class DocumentAdmin(ScopedAdminMixin, TranslatedHistoryAdmin):
+    publisher_fields = ["published"]
     list_display = ["title", "project", "kind", "published", "link"]
     list_filter = ["kind", "published", working_group_filter("project__working_group")]
     list_select_related = ["project"]

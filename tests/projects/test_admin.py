@@ -776,3 +776,27 @@ def test_editor_cannot_revert_a_project_that_moved_to_another_group(client, worl
     )
     project.refresh_from_db()
     assert project.working_group == world["group_b"]
+
+
+def test_revert_never_changes_publication(client, world):
+    """Reverting to a version that was published does not publish: only the workflow does."""
+    project = world["a"]["project"]
+    project.publication = Publication.PUBLISHED
+    project.save()
+    published_version = project.history.first()
+    project.publication = Publication.DRAFT
+    project.save()
+    document = world["a"]["document"]  # made published by the factory
+    published_document = document.history.first()
+    document.published = False
+    document.save()
+    login(client, world["editor_a"])
+    url = reverse("admin:projects_project_simple_history", args=[project.pk, published_version.history_id])
+    assert client.post(url, project_form_data(project)).status_code == 302
+    project.refresh_from_db()
+    assert project.publication == Publication.DRAFT
+    url = reverse("admin:projects_document_simple_history", args=[document.pk, published_document.history_id])
+    data = {"project": project.pk, "title_en": document.title, "kind": document.kind, "url": document.url}
+    assert client.post(url, data).status_code == 302
+    document.refresh_from_db()
+    assert document.published is False
