@@ -111,6 +111,7 @@ class HomeView(TemplateView):
         return super().get_context_data(
             commission=commission,
             totals=published.totals(),
+            demo_count=published.filter(demo=True).count(),
             tasks_done=Task.objects.published().done_share(),
             trade=trade,
             updates=ProgressUpdate.objects.published().select_related("project")[:6],
@@ -563,6 +564,7 @@ class ReportView(TemplateView):
             {"label": str(label), "count": directives[value]} for value, label in Directive.Status.choices
         ]
         return {
+            "demo_count": projects.filter(demo=True).count(),
             "as_of": as_of,
             "is_today": as_of == timezone.localdate(),
             "totals": totals,

@@ -394,7 +394,10 @@ def test_project_without_exchange_rate_says_so(client, portfolio):
 
 
 def test_demo_projects_are_marked_as_demo_data(client, portfolio):
+    assert "are fictional" not in client.get(url("projects:home")).content.decode()
     Project.objects.filter(slug="wind").update(demo=True)
+    assert "1 of these projects is fictional" in client.get(url("projects:home")).content.decode()
+    assert "1 of these projects is fictional" in client.get(url("projects:report")).content.decode()
     assert "This project is fictional" in client.get(url("projects:project-detail", slug="wind")).content.decode()
     assert "Demo data" in client.get(url("projects:project-list") + "?q=wind").content.decode()
 
@@ -573,12 +576,12 @@ def test_query_counts_do_not_grow_with_the_portfolio(client, django_assert_num_q
     project = bulk_portfolio(size)
     assert Project.objects.published().count() == size
     pages = [
-        (url("projects:home"), 9),
+        (url("projects:home"), 10),
         (url("projects:project-list"), 11),
         (url("projects:project-list") + "?sector=" + project.sectors.get().slug + "&status=implementation", 12),
         (url("projects:project-detail", slug=project.slug), 9),
-        (url("projects:report"), 14),
-        (url("projects:report-workinggroup", slug=project.working_group.slug), 14),
+        (url("projects:report"), 15),
+        (url("projects:report-workinggroup", slug=project.working_group.slug), 15),
     ]
     for address, queries in pages:
         with django_assert_num_queries(queries):
