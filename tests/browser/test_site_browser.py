@@ -131,3 +131,46 @@ def test_map_page_without_tiles_still_plots_every_location(live_server, seeded, 
     assert points.count() > 10
     assert page.locator("svg.chart--map image").count() == 0
     shot(page, "map")
+
+
+AUDIT = """() => {
+  const problems = [];
+  const headings = [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].map(h => +h.tagName[1]);
+  if (headings.filter(level => level === 1).length !== 1) problems.push('not exactly one h1');
+  headings.forEach((level, i) => { if (i && level > headings[i - 1] + 1) problems.push('heading skips to h' + level); });
+  for (const landmark of ['header', 'nav', 'main', 'footer']) {
+    if (!document.querySelector(landmark)) problems.push('no ' + landmark);
+  }
+  for (const control of document.querySelectorAll('input:not([type=hidden]), select, textarea')) {
+    if (!control.labels.length && !control.getAttribute('aria-label')) problems.push('unlabelled ' + control.name);
+  }
+  for (const image of document.querySelectorAll('img')) {
+    if (!image.hasAttribute('alt')) problems.push('image without alt ' + image.src);
+  }
+  for (const svg of document.querySelectorAll('svg.chart')) {
+    if (!svg.querySelector('title') || svg.getAttribute('role') !== 'img') problems.push('chart without a name');
+  }
+  if (document.querySelector('[style]')) problems.push('inline style');
+  return problems;
+}"""
+
+
+def test_pages_have_landmarks_ordered_headings_and_labelled_controls(live_server, seeded, page):
+    project = seeded.first()
+    for path in [
+        "/en/",
+        "/en/projects/",
+        f"/en/projects/{project.slug}/",
+        "/en/map/",
+        "/en/reports/",
+        "/en/working-groups/",
+        "/en/commission/",
+        "/en/meetings/",
+        "/en/directives/",
+        "/en/agreements/",
+        "/en/trade/",
+        "/en/events/",
+        "/kk/projects/",
+    ]:
+        page.goto(live_server.url + path)
+        assert page.evaluate(AUDIT) == [], path
