@@ -174,3 +174,33 @@ def test_pages_have_landmarks_ordered_headings_and_labelled_controls(live_server
     ]:
         page.goto(live_server.url + path)
         assert page.evaluate(AUDIT) == [], path
+
+
+CONTRAST = """(selector) => {
+  const luminance = (rgb) => {
+    const [r, g, b] = rgb.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number).map(v => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const background = (element) => {
+    for (let e = element; e; e = e.parentElement) {
+      const colour = getComputedStyle(e).backgroundColor;
+      if (colour !== 'rgba(0, 0, 0, 0)' && colour !== 'transparent') return colour;
+    }
+    return 'rgb(255, 255, 255)';
+  };
+  return [...document.querySelectorAll(selector)].map(e => {
+    const [a, b] = [luminance(getComputedStyle(e).color), luminance(background(e))];
+    return [e.textContent.trim(), (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)];
+  });
+}"""
+
+
+def test_text_on_coloured_badges_and_links_has_enough_contrast(live_server, seeded, page):
+    page.goto(live_server.url + "/en/projects/")
+    pairs = page.evaluate(CONTRAST, ".badge, .site-nav a, .meta, .muted, .count, a")
+    assert len(pairs) > 50
+    low = [(text, round(ratio, 2)) for text, ratio in pairs if ratio < 4.5]
+    assert low == []
