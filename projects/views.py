@@ -99,6 +99,15 @@ def confidence_rows(queryset):
     return label_rows(ordered, dict(Confidence.choices), css_prefix="bar--", text=lambda v: v)
 
 
+def spreadsheet_safe(value):
+    """A CSV cell that a spreadsheet will not run as a formula (CSV injection)."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 class HomeView(TemplateView):
     template_name = "projects/home.html"
 
@@ -344,7 +353,7 @@ class ProjectListView(TemplateView):
             if writer is None:
                 writer = csv.DictWriter(response, fieldnames=list(row))
                 writer.writeheader()
-            writer.writerow({k: "" if v is None else v for k, v in row.items()})
+            writer.writerow({key: spreadsheet_safe(value) for key, value in row.items()})
         if writer is None:
             response.write("code,title,url\r\n")
         return response

@@ -607,3 +607,9 @@ def test_hostile_input_never_gives_a_server_error(client, portfolio, name, query
     response = client.get(url(name) + "?" + query)
     assert response.status_code in (200, 400, 404)
     assert "Partnership tracker" in response.content.decode()
+
+
+def test_csv_download_defuses_spreadsheet_formulas(client, portfolio):
+    Project.objects.filter(slug="solar").update(title='=HYPERLINK("http://evil")')
+    rows = list(csv.DictReader(io.StringIO(client.get(url("projects:project-list") + "?format=csv").content.decode())))
+    assert rows[0]["title"] == '\'=HYPERLINK("http://evil")'
