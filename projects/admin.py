@@ -12,6 +12,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
@@ -174,6 +175,23 @@ class StaleFilter(admin.SimpleListFilter):
         return queryset
 
 
+def main_language(name):
+    """The field of `name` in the default language, which every record must have."""
+    return f"{name}_{settings.MODELTRANSLATION_DEFAULT_LANGUAGE}"
+
+
+def translation_fieldsets(*names):
+    """One folded section per other site language, so the form opens on the main language."""
+    return [
+        (
+            format_lazy("{}: {}", _("Translation"), label),
+            {"fields": [f"{name}_{code}" for name in names], "classes": ["collapse"]},
+        )
+        for code, label in settings.LANGUAGES
+        if code != settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+    ]
+
+
 def publication_badge(obj):
     return badge(obj.get_publication_display(), obj.publication)
 
@@ -290,10 +308,14 @@ class WorkflowAdminMixin:
 # --- inlines under a project -------------------------------------------------------------------
 
 
+# Tabular inlines show the main language only (a row per language would not fit a screen); each
+# row's change link opens the record with every language.
+
+
 class TaskInline(ScopedInlineMixin, TranslationTabularInline):
     model = Task
     fields = [
-        "title",
+        main_language("title"),
         "responsible_organisation",
         "responsible",
         "is_milestone",
@@ -317,7 +339,7 @@ class ParticipantInline(ScopedInlineMixin, admin.TabularInline):
 
 class LocationInline(ScopedInlineMixin, TranslationTabularInline):
     model = ProjectLocation
-    fields = ["country", "region", "place", "latitude", "longitude"]
+    fields = ["country", main_language("region"), main_language("place"), "latitude", "longitude"]
     autocomplete_fields = ["country"]
 
 
@@ -335,7 +357,7 @@ class ProgressUpdateInline(ScopedInlineMixin, TranslationStackedInline):
 
 class DocumentInline(ScopedInlineMixin, TranslationTabularInline):
     model = Document
-    fields = ["title", "kind", "file", "url", "published"]
+    fields = [main_language("title"), "kind", "file", "url", "published"]
 
     def get_readonly_fields(self, request, obj=None):
         return [] if can_publish(request.user) else ["published"]
@@ -397,13 +419,27 @@ class ProjectAdmin(ScopedAdminMixin, WorkflowAdminMixin, ScopedFileTransferMixin
     fieldsets = [
         (
             None,
-            {"fields": ["code", "title", "slug", "working_group", "sectors", "status", "summary", "description"]},
+            {
+                "fields": [
+                    "code",
+                    main_language("title"),
+                    "slug",
+                    "working_group",
+                    "sectors",
+                    "status",
+                    main_language("summary"),
+                    main_language("description"),
+                ]
+            },
         ),
         (
             _("Publication"),
             {"fields": ["publication_column", "missing_column", "review_comment", "demo"]},
         ),
-        (_("Delivery"), {"fields": ["progress_column", "overdue_column", "confidence", "confidence_commentary"]}),
+        (
+            _("Delivery"),
+            {"fields": ["progress_column", "overdue_column", "confidence", main_language("confidence_commentary")]},
+        ),
         (
             _("Investment"),
             {"fields": ["investment_amount", "investment_currency", "rate_date", "usd_column"]},
@@ -419,6 +455,7 @@ class ProjectAdmin(ScopedAdminMixin, WorkflowAdminMixin, ScopedFileTransferMixin
             },
         ),
         (_("Links and source"), {"fields": ["agreements", "directives", "source", "created", "updated"]}),
+        *translation_fieldsets("title", "summary", "description", "confidence_commentary"),
     ]
 
     def get_queryset(self, request):
