@@ -800,3 +800,32 @@ def test_revert_never_changes_publication(client, world):
     assert client.post(url, data).status_code == 302
     document.refresh_from_db()
     assert document.published is False
+
+
+def test_staff_enter_every_language(client, world):
+    login(client, world["editor_a"])
+    project, task = world["a"]["project"], world["a"]["task"]
+    page = client.get(admin_url(project, "change", project.pk)).content.decode()
+    assert "Translation: Russian" in page
+    for code in ("en", "ru", "kk", "uz"):
+        assert f'name="title_{code}"' in page and f'name="summary_{code}"' in page
+    page = client.get(admin_url(task, "change", task.pk)).content.decode()
+    assert all(f'name="title_{code}"' in page for code in ("en", "ru", "kk", "uz"))
+    data = project_form_data(project, title_ru="Солнечная станция", title_kk="Күн электр станциясы")
+    assert client.post(admin_url(project, "change", project.pk), data).status_code == 302
+    project.refresh_from_db()
+    assert (project.title_ru, project.title_kk, project.title_en) == (
+        "Солнечная станция",
+        "Күн электр станциясы",
+        "Project of group A",
+    )
+
+
+def test_task_changelist_query_count_does_not_grow(client, world, django_assert_num_queries):
+    login(client, world["editor_a"])
+    url = admin_url(Task, "changelist")
+    make_projects(8, world["group_a"], world["sector"])
+    small = changelist_queries(client, url)
+    make_projects(300, world["group_a"], world["sector"], start=100)
+    with django_assert_num_queries(small):
+        client.get(url)
