@@ -24,6 +24,7 @@ from django.http import Http404
 from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_filters.filters import BaseCSVFilter
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.plumbing import build_array_type, build_basic_type, build_parameter_type
@@ -284,32 +285,33 @@ class PublicViewSet(viewsets.GenericViewSet):
     def allowed_query_params(self):
         allowed = {"format", *self.extra_query_params}
         if self.action in self.filter_actions:
-            allowed |= set(FilterBackend().get_filterset_class(self, self.queryset).base_filters)
+            allowed |= set(self.query_filters())
             if self.pagination_class is not None:
                 allowed |= {Pagination.page_query_param, Pagination.page_size_query_param}
         return allowed
 
+    def query_filters(self):
+        """The filters of this action's query string (none for a single record or a write)."""
+        if self.action not in self.filter_actions:
+            return {}
+        return FilterBackend().get_filterset_class(self, self.queryset).base_filters
+
+    def list_query_params(self):
+        """Comma-separated parameters (?ordering=-date,title)."""
+        return {name for name, filter_ in self.query_filters().items() if isinstance(filter_, BaseCSVFilter)}
+
     def repeatable_query_params(self):
         """Parameters that may be given more than once (?status=a&status=b)."""
-        if self.action not in self.filter_actions:
-            return set()
-        filterset = FilterBackend().get_filterset_class(self, self.queryset)
         return {
             name
-            for name, filter_ in filterset.base_filters.items()
+            for name, filter_ in self.query_filters().items()
             if isinstance(filter_, django_filters.MultipleChoiceFilter)
         }
 
     def text_query_params(self):
         """Parameters where an empty value means "no filter" (free text, slugs, codes)."""
-        if self.action not in self.filter_actions:
-            return set()
-        filterset = FilterBackend().get_filterset_class(self, self.queryset)
-        return {
-            name
-            for name, filter_ in filterset.base_filters.items()
-            if type(filter_) in (django_filters.CharFilter, django_filters.ModelMultipleChoiceFilter)
-        }
+        text = (django_filters.CharFilter, django_filters.ModelMultipleChoiceFilter)
+        return {name for name, filter_ in self.query_filters().items() if type(filter_) in text}
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -325,11 +327,14 @@ class PublicViewSet(viewsets.GenericViewSet):
         allowed = self.allowed_query_params()
         text_params = self.text_query_params()
         repeatable = self.repeatable_query_params()
+        comma_lists = self.list_query_params()
         for name, values in request.query_params.lists():
             if name not in allowed or name in errors:
                 continue
             if name not in text_params and "" in values:
                 errors[name] = [_("Give a value, or leave the parameter out.")]
+            elif name in comma_lists and any("" in value.split(",") for value in values):
+                errors[name] = [_("An empty item in the comma-separated list.")]
             elif len(values) > 1 and name not in repeatable:
                 errors[name] = [_("Give this parameter once.")]
         for name in request.query_params:

@@ -213,6 +213,7 @@ def test_behind_schedule_filter(api):
         ("behind_schedule=maybe", "behind_schedule", 400),
         ("ordering=secret_field", "ordering", 400),
         ("ordering=review_comment", "ordering", 400),
+        ("ordering=,", "ordering", 400),
         ("page=0", "page", 400),
         ("page=two", "page", 400),
         ("page=99", "page", 404),
@@ -726,3 +727,12 @@ def test_deleting_is_not_offered(secretariat):
     project = f.ProjectFactory()
     assert_error(client_for(secretariat).delete(f"{PROJECTS}{project.slug}/"), 405)
     assert Project.objects.filter(pk=project.pk).exists()
+
+
+def test_text_comes_in_the_language_asked_for_with_english_fallback(api):
+    f.ProjectFactory(title="Solar plant", title_ru="Солнечная электростанция", summary="In English only.")
+    [row] = api.get(PROJECTS, HTTP_ACCEPT_LANGUAGE="ru").json()["results"]
+    assert row["title"] == "Солнечная электростанция"
+    detail = api.get(f"{PROJECTS}{row['slug']}/", HTTP_ACCEPT_LANGUAGE="ru").json()
+    assert detail["summary"] == "In English only."
+    assert api.get(PROJECTS, HTTP_ACCEPT_LANGUAGE="en").json()["results"][0]["title"] == "Solar plant"
