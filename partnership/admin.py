@@ -7,7 +7,10 @@ the secretariat has them all, working-group editors read the reference data only
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.http import Http404
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -52,13 +55,33 @@ class ExportSelectedMixin(ExportActionMixin):
         return self.get_queryset(request).values_list("pk", flat=True)
 
 
-class HistoryAdmin(ExportSelectedMixin, SimpleHistoryAdmin):
+class CheckedHistoryMixin:
+    """History pages answer 404, not a server error, to an id that is not a number."""
+
+    def _check_ids(self, object_id, version_id=None):
+        try:
+            self.opts.pk.to_python(unquote(object_id))
+            if version_id is not None:
+                int(version_id)
+        except (ValidationError, ValueError):
+            raise Http404 from None
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._check_ids(object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._check_ids(object_id, version_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class HistoryAdmin(ExportSelectedMixin, CheckedHistoryMixin, SimpleHistoryAdmin):
     """A model admin whose history page lists each change with old and new values."""
 
     list_per_page = 50
 
 
-class TranslatedHistoryAdmin(ExportSelectedMixin, SimpleHistoryAdmin, TranslationAdmin):
+class TranslatedHistoryAdmin(ExportSelectedMixin, CheckedHistoryMixin, SimpleHistoryAdmin, TranslationAdmin):
     """History with values, and one field per site language for translated fields."""
 
     list_per_page = 50

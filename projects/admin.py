@@ -90,6 +90,7 @@ class ScopedAdminMixin:
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # Judge a revert by the record as it now stands, not by the old version: an editor may
         # not pull back a project that has since moved to another group.
+        self._check_ids(object_id, version_id)
         current = self.get_object(request, unquote(object_id))
         if current is None and not is_secretariat(request.user):
             raise PermissionDenied

@@ -829,3 +829,20 @@ def test_task_changelist_query_count_does_not_grow(client, world, django_assert_
     make_projects(300, world["group_a"], world["sector"], start=100)
     with django_assert_num_queries(small):
         client.get(url)
+
+
+def test_odd_urls_and_filters_never_give_a_server_error(client, world):
+    login(client, world["editor_a"])
+    for url in (
+        "/admin/projects/project/abc/change/",
+        "/admin/projects/project/999999/change/",
+        "/admin/projects/project/abc/history/",
+        "/admin/projects/task/abc/history/xyz/",
+        f"/admin/projects/project/{world['a']['project'].pk}/history/xyz/",
+        "/admin/partnership/country/abc/history/",
+        "/admin/projects/project/?group=abc&stale=maybe&demo=perhaps",
+        "/admin/projects/project/?planned_start__year=notayear",
+        "/admin/projects/task/?overdue=yes&group=999999",
+        "/admin/projects/project/?o=99",
+    ):
+        assert client.get(url).status_code in (200, 302, 404), url
