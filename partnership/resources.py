@@ -32,6 +32,27 @@ class LookupWidget(widgets.ForeignKeyWidget):
             ) from None
 
 
+class StrictManyToManyWidget(widgets.ManyToManyWidget):
+    """Several natural keys in one cell; one that matches nothing is a field error, not ignored."""
+
+    def clean(self, value, row=None, **kwargs):
+        found = super().clean(value, row, **kwargs)
+        if not value:
+            return found
+        wanted = {str(key).strip() for key in str(value).split(self.separator) if str(key).strip()}
+        missing = wanted - {str(key) for key in found.values_list(self.field, flat=True)}
+        if missing:
+            raise ValueError(
+                _("There is no %(model)s with %(field)s %(values)s.")
+                % {
+                    "model": self.model._meta.verbose_name,
+                    "field": self.field,
+                    "values": ", ".join(f"“{key}”" for key in sorted(missing)),
+                }
+            )
+        return found
+
+
 class StrictModelResource(resources.ModelResource):
     """All-or-nothing imports with the model's own validation and row-level messages."""
 
@@ -65,6 +86,13 @@ class StrictModelResource(resources.ModelResource):
             super().import_instance(instance, row, **kwargs)
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
+        # Many-to-many cells are only saved after the row; read them now so a bad one is reported.
+        for field in self.get_import_fields():
+            if isinstance(field.widget, StrictManyToManyWidget) and field.column_name in row:
+                try:
+                    field.clean(row)
+                except ValueError as exc:
+                    errors.setdefault(field.attribute, []).append(ValidationError(str(exc)))
         key = tuple(str(row.get(name) or "").strip() for name in self._meta.import_id_fields)
         if any(key):
             seen = getattr(self, "_seen_keys", {})

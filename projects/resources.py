@@ -5,10 +5,10 @@ slugs, an organisation's name) so that a file can be written by hand. See partne
 for the all-or-nothing rules every import follows.
 """
 
-from import_export import fields, widgets
+from import_export import fields
 
 from partnership.models import Sector, WorkingGroup
-from partnership.resources import LookupWidget, StrictModelResource, translated
+from partnership.resources import LookupWidget, StrictManyToManyWidget, StrictModelResource, translated
 
 from .models import ExchangeRate, Organisation, Project, Publication, Task
 
@@ -18,7 +18,7 @@ class ProjectResource(StrictModelResource):
         attribute="working_group", column_name="working_group", widget=LookupWidget(WorkingGroup, field="slug")
     )
     sectors = fields.Field(
-        attribute="sectors", column_name="sectors", widget=widgets.ManyToManyWidget(Sector, field="slug")
+        attribute="sectors", column_name="sectors", widget=StrictManyToManyWidget(Sector, field="slug")
     )
     publication = fields.Field(attribute="publication", column_name="publication", readonly=True)
 

@@ -671,6 +671,15 @@ def test_valid_import_previews_then_writes_drafts(client, world, kind):
     assert project.history.first().history_user == world["secretariat"]
 
 
+def test_project_import_refuses_an_unknown_sector(client, world):
+    login(client, world["secretariat"])
+    header = ["code", "slug", "title_en", "working_group", "sectors"]
+    rows = [["KZUZ-301", "kzuz-301", "Dam", world["group_a"].slug, f"{world['sector'].slug},no-such-sector"]]
+    page = post_import(client, Project, as_xlsx(header, rows), "1").content.decode()
+    assert "There is no sector with slug “no-such-sector”." in page
+    assert not Project.objects.filter(code="KZUZ-301").exists()
+
+
 def test_task_and_exchange_rate_imports_refuse_unknown_references(client, world):
     login(client, world["secretariat"])
     header = ["project", "title_en", "status", "weight", "order"]
