@@ -19,25 +19,23 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import ManyToManyField, Q
+from django.db.models import Q
 from django.http import Http404
 from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.filters import BaseCSVFilter
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.contrib.django_filters import DjangoFilterExtension
-from drf_spectacular.plumbing import build_array_type, build_basic_type, build_parameter_type
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework import exceptions, mixins, permissions, serializers, viewsets
+from rest_framework import exceptions, mixins, permissions, viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 
-from .api_exceptions import NON_FIELD
+# The OpenAPI description of the filters and errors (a drf-spectacular extension registers on import).
+from . import api_schema  # noqa: F401
 from .filters import search_filter
 from .renderers import CSVRenderer
 
@@ -184,37 +182,6 @@ class FilterBackend(DjangoFilterBackend):
         if getattr(view, "action", None) not in getattr(view, "filter_actions", ("list",)):
             return queryset
         return super().filter_queryset(request, queryset, view)
-
-
-class FilterBackendSchema(DjangoFilterExtension):
-    """The django-filter parameters, with the numeric bounds the API enforces."""
-
-    target_class = "partnership.api_support.FilterBackend"
-    priority = 1
-
-    def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
-        if isinstance(filter_field, django_filters.ModelMultipleChoiceFilter):
-            # Records named by slug or code, repeatable: ?sector=energy&sector=transport.
-            return [
-                build_parameter_type(
-                    name=field_name,
-                    location=OpenApiParameter.QUERY,
-                    description=f"{filter_field.label} ({filter_field.extra.get('to_field_name', 'id')}); repeatable.",
-                    schema=build_array_type(build_basic_type(OpenApiTypes.STR)),
-                    explode=True,
-                    style="form",
-                )
-            ]
-        parameters = super().resolve_filter_field(auto_schema, model, filterset_class, field_name, filter_field)
-        if isinstance(filter_field, django_filters.NumberFilter):
-            for parameter in parameters:
-                schema = parameter["schema"]
-                if filter_field.field_class is forms.IntegerField:
-                    schema["type"] = "integer"
-                    schema.pop("format", None)
-                schema["minimum"] = filter_field.extra["min_value"]
-                schema["maximum"] = filter_field.extra["max_value"]
-        return parameters
 
 
 # --- permissions and throttling -------------------------------------------------------------------
@@ -439,114 +406,3 @@ class StaffWriteViewSet(PublicReadOnlyViewSet, mixins.CreateModelMixin, mixins.U
         serializer.is_valid(raise_exception=True)
         self.write(serializer, stored)
         return self.respond(instance, 200)
-
-
-# --- serializers ----------------------------------------------------------------------------------
-
-
-class ModelValidatingSerializer(serializers.ModelSerializer):
-    """Runs the model's full_clean() on the record as it would be saved.
-
-    So the API refuses exactly what the admin refuses (clean() and the database constraints),
-    with the same messages, as a 400 naming the field. The checked record is kept as
-    `candidate`, and that is what gets saved.
-    """
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        model = self.Meta.model
-        many = {name: attrs[name] for name in list(attrs) if isinstance(model._meta.get_field(name), ManyToManyField)}
-        plain = {name: value for name, value in attrs.items() if name not in many}
-        if self.instance is not None:
-            candidate = copy.copy(self.instance)
-            for name, value in plain.items():
-                setattr(candidate, name, value)
-        else:
-            candidate = model(**plain)
-        self.prepare(candidate)
-        try:
-            candidate.full_clean(validate_unique=True, validate_constraints=True)
-        except DjangoValidationError as exc:
-            errors = {NON_FIELD if key == "__all__" else key: value for key, value in exc.message_dict.items()}
-            raise serializers.ValidationError(errors) from None
-        self.candidate = candidate
-        self.candidate_m2m = many
-        return attrs
-
-    def prepare(self, candidate):
-        """Fill fields the client does not send (e.g. the author) before validation."""
-
-    def create(self, validated_data):
-        return self.save_candidate()
-
-    def update(self, instance, validated_data):
-        saved = self.save_candidate()
-        instance.__dict__.update(saved.__dict__)
-        return instance
-
-    def save_candidate(self):
-        candidate = self.candidate
-        candidate.save()
-        for name, values in self.candidate_m2m.items():
-            getattr(candidate, name).set(values)
-        return candidate
-
-
-# --- schema ---------------------------------------------------------------------------------------
-
-ERROR_SCHEMA = {
-    "type": "object",
-    "description": "Every error of the API has this shape.",
-    "properties": {
-        "detail": {"type": "string", "description": "What went wrong, in a sentence."},
-        "code": {"type": "string", "description": "A machine-readable code, e.g. invalid, not_found."},
-        "errors": {
-            "type": "object",
-            "description": "Messages per query parameter or body field (dotted for nested fields).",
-            "additionalProperties": {"type": "array", "items": {"type": "string"}},
-        },
-    },
-    "required": ["detail", "code", "errors"],
-}
-ERRORS = {
-    "400": "A query parameter or body field is wrong; `errors` names it.",
-    "401": "No or bad credentials for a write.",
-    "403": "The user may not make this change (nothing was changed).",
-    "404": "No such record (or only unpublished), or a page past the end (`errors.page`).",
-    "406": "No format the client accepts (json and csv are offered).",
-    "409": "The change conflicts with stored records.",
-    "415": "The body is not JSON.",
-    "429": "Too many requests from this address; see the Retry-After header.",
-}
-READ_ERRORS = ("400", "404", "406", "429")
-WRITE_ERRORS = ("400", "401", "403", "404", "406", "409", "415", "429")
-
-
-def document_errors(result, generator, request, public):
-    """Postprocessing hook: the error shape on every operation, 304 on reads, CSV as text."""
-    components = result.setdefault("components", {})
-    components.setdefault("schemas", {})["Error"] = ERROR_SCHEMA
-    reference = {"$ref": "#/components/schemas/Error"}
-    for path in result.get("paths", {}).values():
-        for method, operation in path.items():
-            responses = operation.setdefault("responses", {})
-            reading = method == "get"
-            for code in READ_ERRORS if reading else WRITE_ERRORS:
-                responses.setdefault(
-                    code, {"description": ERRORS[code], "content": {"application/json": {"schema": reference}}}
-                )
-            if reading:
-                responses.setdefault("304", {"description": "Not modified: the ETag sent in If-None-Match matches."})
-                # Reads need no credentials.
-                security = operation.setdefault("security", [])
-                if {} not in security:
-                    security.append({})
-            for response in responses.values():
-                csv = response.get("content", {}).get("text/csv")
-                if csv is not None:
-                    csv["schema"] = {
-                        "type": "string",
-                        "description": "CSV with a header row; one row per record, nested fields as dotted "
-                        'columns, lists joined with "; ".',
-                    }
-    return result

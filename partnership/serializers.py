@@ -4,12 +4,15 @@ Text fields come in the language of the request's Accept-Language header (Englis
 field has not been translated).
 """
 
-from django.db.models import Q
+import copy
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ManyToManyField, Q
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .api_support import ModelValidatingSerializer
+from .api_exceptions import NON_FIELD
 from .models import (
     Agreement,
     CoChair,
@@ -23,6 +26,54 @@ from .models import (
     TradeFigure,
     WorkingGroup,
 )
+
+
+class ModelValidatingSerializer(serializers.ModelSerializer):
+    """Runs the model's full_clean() on the record as it would be saved.
+
+    So the API refuses exactly what the admin refuses (clean() and the database constraints),
+    with the same messages, as a 400 naming the field. The checked record is kept as
+    `candidate`, and that is what gets saved.
+    """
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        many = {name: attrs[name] for name in list(attrs) if isinstance(model._meta.get_field(name), ManyToManyField)}
+        plain = {name: value for name, value in attrs.items() if name not in many}
+        if self.instance is not None:
+            candidate = copy.copy(self.instance)
+            for name, value in plain.items():
+                setattr(candidate, name, value)
+        else:
+            candidate = model(**plain)
+        self.prepare(candidate)
+        try:
+            candidate.full_clean(validate_unique=True, validate_constraints=True)
+        except DjangoValidationError as exc:
+            errors = {NON_FIELD if key == "__all__" else key: value for key, value in exc.message_dict.items()}
+            raise serializers.ValidationError(errors) from None
+        self.candidate = candidate
+        self.candidate_m2m = many
+        return attrs
+
+    def prepare(self, candidate):
+        """Fill fields the client does not send (e.g. the author) before validation."""
+
+    def create(self, validated_data):
+        return self.save_candidate()
+
+    def update(self, instance, validated_data):
+        saved = self.save_candidate()
+        instance.__dict__.update(saved.__dict__)
+        return instance
+
+    def save_candidate(self):
+        candidate = self.candidate
+        candidate.save()
+        for name, values in self.candidate_m2m.items():
+            getattr(candidate, name).set(values)
+        return candidate
 
 
 def slug_of(model, many=False, allow_null=False, field="slug"):

@@ -230,7 +230,7 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "partnership.api_support.document_errors",
+        "partnership.api_schema.document_errors",
     ],
 }
 

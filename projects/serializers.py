@@ -8,9 +8,13 @@ from django.urls import NoReverseMatch
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from partnership.api_support import ModelValidatingSerializer
 from partnership.models import Agreement, Country, Directive, Sector, WorkingGroup
-from partnership.serializers import SectorRefSerializer, WorkingGroupRefSerializer, slug_of
+from partnership.serializers import (
+    ModelValidatingSerializer,
+    SectorRefSerializer,
+    WorkingGroupRefSerializer,
+    slug_of,
+)
 
 from .models import (
     Document,
