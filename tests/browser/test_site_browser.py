@@ -17,6 +17,9 @@ PHONE = {"width": 390, "height": 844}
 
 
 def shot(page, name):
+    """Save a full-page screenshot; at phone width, first check that nothing runs off the side."""
+    if page.viewport_size["width"] <= PHONE["width"]:
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], name
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
