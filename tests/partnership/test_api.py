@@ -92,7 +92,9 @@ def test_working_group_filters(api):
     old = f.WorkingGroupFactory(slug="old", active=False)
     cases = {"q=electricity": ["power"], "active=false": [old.slug], "sector=energy": ["power"]}
     check(api, "/api/v1/working-groups/", cases, "slug")
-    assert keys(api.get("/api/v1/working-groups/", {"ordering": "-name"}), "slug") == ["old", "power"]
+    for ordering, expected in (("-name", ["old", "power"]), ("name", ["power", "old"])):
+        rows = api.get("/api/v1/working-groups/", {"ordering": ordering}).json()["results"]
+        assert [row["slug"] for row in rows] == expected
 
 
 def test_co_chair_filters(api):
@@ -210,6 +212,11 @@ def test_country_commission_and_sector_search_and_ordering(api):
     assert [r["code"] for r in api.get("/api/v1/countries/", {"ordering": "-code"}).json()["results"]] == ["UZ", "KZ"]
     assert [r["slug"] for r in api.get("/api/v1/sectors/").json()["results"]] == ["agriculture", "energy"]
     assert keys(api.get("/api/v1/sectors/", {"q": "energ"}), "slug") == ["energy"]
+    f.CommissionFactory(slug="kz-kg", name="Kazakhstan–Kyrgyzstan Council", short_name="KZ–KG")
+    f.CommissionFactory()
+    assert keys(api.get("/api/v1/commissions/", {"q": "kyrgyz"}), "slug") == ["kz-kg"]
+    ordered = api.get("/api/v1/commissions/", {"ordering": "-name"}).json()["results"]
+    assert [row["slug"] for row in ordered] == ["kz-uz", "kz-kg"]
 
 
 @pytest.mark.parametrize(

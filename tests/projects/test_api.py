@@ -736,3 +736,40 @@ def test_text_comes_in_the_language_asked_for_with_english_fallback(api):
     detail = api.get(f"{PROJECTS}{row['slug']}/", HTTP_ACCEPT_LANGUAGE="ru").json()
     assert detail["summary"] == "In English only."
     assert api.get(PROJECTS, HTTP_ACCEPT_LANGUAGE="en").json()["results"][0]["title"] == "Solar plant"
+
+
+def test_task_update_and_document_details(api):
+    project = f.ProjectFactory()
+    task = f.TaskFactory(project=project, title="Survey", due_date=TODAY - DAY)
+    update = f.ProgressUpdateFactory(project=project, physical_progress=Decimal("40"))
+    document = f.DocumentFactory(project=project, title="Study")
+    body = api.get(f"/api/v1/tasks/{task.pk}/").json()
+    assert (body["title"], body["project"], body["overdue"]) == ("Survey", project.slug, True)
+    assert api.get(f"/api/v1/progress-updates/{update.pk}/").json()["physical_progress"] == "40.00"
+    assert api.get(f"/api/v1/documents/{document.pk}/").json()["href"] == "https://example.org/report.pdf"
+
+
+def test_editor_may_not_publish_a_document(make_editor):
+    group = f.WorkingGroupFactory()
+    client = client_for(make_editor(group))
+    project = f.ProjectFactory(working_group=group)
+    body = {"project": project.slug, "title": "Photo", "url": "https://example.org/a.jpg", "published": True}
+    assert_error(client.post("/api/v1/documents/", body, format="json"), 403, "published")
+    assert not Document.objects.filter(title="Photo").exists()
+    body["published"] = False
+    assert client.post("/api/v1/documents/", body, format="json").status_code == 201
+
+
+def test_document_needs_a_file_or_a_link(secretariat):
+    body = {"project": f.ProjectFactory().slug, "title": "Nothing attached"}
+    assert_error(client_for(secretariat).post("/api/v1/documents/", body, format="json"), 400, "url")
+
+
+def test_ordering_by_progress_and_dates(api):
+    slow = f.ProjectFactory(code="A-1", planned_start=datetime.date(2025, 1, 1))
+    fast = f.ProjectFactory(code="B-2", planned_start=datetime.date(2024, 1, 1))
+    f.TaskFactory(project=slow)
+    f.TaskFactory(project=fast, status=Task.Status.DONE, completed_date=TODAY - DAY)
+    assert codes(api.get(PROJECTS, {"ordering": "-progress"})) == ["B-2", "A-1"]
+    assert codes(api.get(PROJECTS, {"ordering": "planned_start"})) == ["B-2", "A-1"]
+    assert codes(api.get(PROJECTS, {"ordering": "-planned_start,code"})) == ["A-1", "B-2"]
