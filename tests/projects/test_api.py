@@ -334,6 +334,7 @@ def test_cors_read_access_for_configured_origins(api, settings):
     settings.CORS_ALLOWED_ORIGINS = ["https://newsroom.example"]
     response = api.get(PROJECTS, HTTP_ORIGIN="https://newsroom.example")
     assert response["Access-Control-Allow-Origin"] == "https://newsroom.example"
+    assert "X-Total-Count" in response["Access-Control-Expose-Headers"]
     other = api.get(PROJECTS, HTTP_ORIGIN="https://elsewhere.example")
     assert "Access-Control-Allow-Origin" not in other
 
