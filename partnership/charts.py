@@ -238,8 +238,16 @@ def map_chart(points, *, title, desc, tile_url="", width=640, height=400, min_sp
         radius = 5 + 2.5 * math.sqrt(len(group) - 1)
         place = group[0].get("place") or group[0]["label"]
         text = place if len(group) == 1 else f"{place} ({len(group)})"
+        # Labels of dots in the right part of the map go to their left, so they stay inside it.
+        right = x > width * 0.6
         label = (
-            format_html('<text class="map-label" x="{}" y="{}">{}</text>', _r(x + radius + 3), _r(y + 4), text)
+            format_html(
+                '<text class="map-label" x="{}" y="{}" text-anchor="{}">{}</text>',
+                _r(x - radius - 3 if right else x + radius + 3),
+                _r(y + 4),
+                "end" if right else "start",
+                text,
+            )
             if label_all or len(group) > 1
             else ""
         )

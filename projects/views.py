@@ -406,6 +406,7 @@ class ProjectDetailView(DetailView):
                 "lat": loc.latitude,
                 "lon": loc.longitude,
                 "label": str(loc),
+                "place": loc.place or loc.region,
                 "url": f"#location-{loc.pk}",
             }
             for loc in project.locations.all()
