@@ -317,7 +317,8 @@ class PublicViewSet(viewsets.GenericViewSet):
             return super().perform_content_negotiation(request, force)
         except Http404:
             # An unknown ?format= is a bad parameter, not a missing page.
-            raise exceptions.ValidationError({"format": [_("Use json or csv.")]}) from None
+            formats = " or ".join(renderer.format for renderer in self.get_renderers())
+            raise exceptions.ValidationError({"format": [_("Use %(formats)s.") % {"formats": formats}]}) from None
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

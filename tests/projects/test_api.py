@@ -507,6 +507,8 @@ def test_summary_by_one_dimension_in_json_and_csv(api):
     assert header[:3] == ["key", "name", "count"] and csv_data[0]["usd"] == "2000000.00"
     assert_error(api.get("/api/v1/summary/by-colour/"), 404)
     assert_error(api.get("/api/v1/summary/", {"as_of": "yesterday"}), 400, "as_of")
+    body = assert_error(api.get("/api/v1/summary/", {"format": "csv"}), 400, "format")
+    assert body["errors"]["format"] == ["Use json."]
 
 
 # --- query counts ---------------------------------------------------------------------------------
