@@ -24,12 +24,15 @@ import json, statistics, sys, time
 import django
 django.setup()
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.core.signals import request_started
+from django.db import connection, reset_queries
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from projects.models import Project
 
 repeat = int(sys.argv[1])
+# Django empties the query log when a request starts, which would hide the page's queries.
+request_started.disconnect(reset_queries)
 project = Project.objects.published().order_by("code").first()
 admin = get_user_model().objects.filter(is_superuser=True).first() or get_user_model().objects.create_superuser(
     "bench-admin", "", "bench-password-123")
