@@ -8,6 +8,7 @@ the secretariat has them all, working-group editors read the reference data only
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.http import Http404
@@ -198,10 +199,18 @@ class WorkingGroupAdmin(TranslatedHistoryAdmin):
     list_filter = ["active", "commission", "sectors"]
     list_select_related = ["commission"]
     search_fields = ["name", "name_en", "slug"]
-    autocomplete_fields = ["commission", "sectors", "editors"]
+    autocomplete_fields = ["commission", "sectors"]
+    # A plain chooser, not autocomplete: the secretariat assigns editors without being allowed to
+    # manage user accounts, which autocomplete would require.
+    filter_horizontal = ["editors"]
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "established"
     inlines = [WorkingGroupCoChairInline]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "editors":
+            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return (

@@ -8,11 +8,20 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from partnership.models import CoChair, Directive, Event, TradeFigure
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    """Requests in other languages leave that language active in the thread; undo it."""
+    yield
+    translation.activate("en")
+
 
 # Reference data editors read (to choose from) but never change; the rest is the secretariat's.
 EDITOR_READS = {"country", "sector", "workinggroup", "agreement", "directive"}
@@ -128,14 +137,14 @@ def test_meeting_takes_its_directives_inline(client, people, records):
     data = {
         "commission": meeting.commission_id,
         "kind": meeting.kind,
-        "title_en": meeting.title,
+        "title_en": meeting.title_en,
         "slug": meeting.slug,
         "date": meeting.date.isoformat(),
         "directives-TOTAL_FORMS": 2,
         "directives-INITIAL_FORMS": 1,
         "directives-0-id": records["directive"].pk,
         "directives-0-meeting": meeting.pk,
-        "directives-0-text_en": records["directive"].text,
+        "directives-0-text_en": records["directive"].text_en,
         "directives-0-status": "open",
         "directives-0-order": 0,
         "directives-1-meeting": meeting.pk,
@@ -292,3 +301,30 @@ def test_language_switch_in_the_admin_header(client, people):
     assert response.status_code == 302 and response["Location"] == "/admin/"
     page = client.get(reverse("admin:index")).content.decode()
     assert 'lang="ru"' in page and "Что требует вашего внимания" in page
+
+
+def test_secretariat_assigns_editors_to_a_working_group(client, people):
+    from tests.factories import UserFactory
+
+    group = people["group_a"]
+    newcomer = UserFactory(username="new-editor")
+    outsider = UserFactory(username="not-staff", is_staff=False)
+    client.force_login(people["secretariat"])
+    page = client.get(reverse("admin:partnership_workinggroup_change", args=[group.pk])).content.decode()
+    assert "new-editor" in page and "not-staff" not in page
+    data = {
+        "commission": group.commission_id,
+        "name_en": group.name_en,
+        "slug": group.slug,
+        "order": 0,
+        "active": "on",
+        "editors": [people["editor_a"].pk, newcomer.pk],
+        "co_chairs-TOTAL_FORMS": 0,
+        "co_chairs-INITIAL_FORMS": 0,
+    }
+    response = client.post(reverse("admin:partnership_workinggroup_change", args=[group.pk]), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert set(group.editors.values_list("username", flat=True)) == {"editor-a", "new-editor"}
+    data["editors"] = [outsider.pk]
+    client.post(reverse("admin:partnership_workinggroup_change", args=[group.pk]), data)
+    assert not group.editors.filter(pk=outsider.pk).exists()

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from projects.models import (
     ExchangeRate,
@@ -24,6 +24,15 @@ from projects.models import (
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    """Requests in other languages leave that language active in the thread; undo it."""
+    yield
+    translation.activate("en")
+
+
 TODAY = timezone.localdate()
 
 
@@ -195,12 +204,12 @@ def project_form_data(project, **changes):
     """The POST a change form of a project would send, with no inline rows changed."""
     data = {
         "code": project.code,
-        "title_en": project.title,
+        "title_en": project.title_en,
         "slug": project.slug,
         "working_group": project.working_group_id,
         "sectors": [s.pk for s in project.sectors.all()],
         "status": project.status,
-        "summary_en": project.summary,
+        "summary_en": project.summary_en,
         "confidence": project.confidence,
         "investment_amount": project.investment_amount,
         "investment_currency": project.investment_currency,
@@ -276,7 +285,7 @@ def test_editor_cannot_publish_a_document(client, world):
         admin_url(document, "change", document.pk),
         {
             "project": document.project_id,
-            "title_en": document.title,
+            "title_en": document.title_en,
             "kind": "other",
             "url": document.url,
             "published": "on",
@@ -805,7 +814,7 @@ def test_revert_never_changes_publication(client, world):
     project.refresh_from_db()
     assert project.publication == Publication.DRAFT
     url = reverse("admin:projects_document_simple_history", args=[document.pk, published_document.history_id])
-    data = {"project": project.pk, "title_en": document.title, "kind": document.kind, "url": document.url}
+    data = {"project": project.pk, "title_en": document.title_en, "kind": document.kind, "url": document.url}
     assert client.post(url, data).status_code == 302
     document.refresh_from_db()
     assert document.published is False
