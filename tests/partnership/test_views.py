@@ -277,3 +277,10 @@ def test_commission_page_query_counts_do_not_grow(client, django_assert_num_quer
     for address, queries in pages:
         with django_assert_num_queries(queries):
             assert client.get(address).status_code == 200
+
+
+def test_404_page_says_why_when_there_is_a_reason_and_no_internal_names(client):
+    body = client.get("/en/no-such-page/").content.decode()
+    assert "Resolver404" not in body
+    body = client.get("/en/events/?page=9").content.decode()
+    assert "There is no page “9” in this list" in body
