@@ -1,0 +1,285 @@
+"""What every admin of the portfolio shares: scoping by projects/permissions.py and the workflow.
+
+What a user sees and may change is decided in one place, projects/permissions.py, which the API
+asks too: lists, search and autocomplete show only `scoped()` rows; opening or posting to a record
+outside them is refused with 403; every save asks `can_write()` about the record as it will be
+stored. Publication goes through projects/services.py.
+"""
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from partnership.admin import FileTransferMixin, badge
+from partnership.models import WorkingGroup
+
+from .. import services
+from ..models import Publication
+from ..permissions import (
+    GROUP_PATHS,
+    can_publish,
+    can_view,
+    can_write,
+    editable_working_groups,
+    is_secretariat,
+    scoped,
+)
+
+# --- permission plumbing shared by every admin of this app ----------------------------------------
+
+
+def limit_choices(db_field, request, kwargs):
+    """Offer in a foreign-key field only what the user may attach records to."""
+    remote = db_field.remote_field.model
+    if remote is WorkingGroup:
+        kwargs["queryset"] = editable_working_groups(request.user)
+        if not is_secretariat(request.user):
+            # An editor's project must stay in one of their groups, or it would vanish from view.
+            kwargs["required"] = True
+    elif remote._meta.model_name in GROUP_PATHS:
+        kwargs["queryset"] = scoped(request.user, remote._default_manager.all())
+    return kwargs
+
+
+class ScopedAdminMixin:
+    """Rows, pages and writes limited to what projects/permissions.py allows the user."""
+
+    def get_queryset(self, request):
+        return scoped(request.user, super().get_queryset(request))
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None and self._exists(object_id, from_field):
+            # Another working group's record: refuse openly rather than pretend it is gone.
+            raise PermissionDenied
+        return obj
+
+    def _exists(self, object_id, from_field):
+        field = self.model._meta.pk if from_field is None else self.model._meta.get_field(from_field)
+        try:
+            value = field.to_python(object_id)
+        except ValidationError:
+            return False
+        return self.model._default_manager.filter(**{field.attname: value}).exists()
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Judge a revert by the record as it now stands, not by the old version: an editor may
+        # not pull back a project that has since moved to another group.
+        self._check_ids(object_id, version_id)
+        current = self.get_object(request, unquote(object_id))
+        if current is None and not is_secretariat(request.user):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and (obj is None or can_view(request.user, obj))
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or can_write(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or can_write(request.user, obj))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(db_field, request, **limit_choices(db_field, request, kwargs))
+
+    #: Fields only the publication workflow changes: never a form, an import or a revert.
+    workflow_fields = ()
+    #: Fields only the secretariat changes; kept as stored when anyone else saves.
+    publisher_fields = ()
+
+    def save_model(self, request, obj, form, change):
+        self.keep_protected_fields(request, obj)
+        # The record as it will be stored: an editor cannot move it into another group's hands.
+        if not can_write(request.user, obj):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+    def keep_protected_fields(self, request, obj):
+        """Undo what a form or a revert to an old version did to workflow and secretariat fields."""
+        keep = [*self.workflow_fields, *([] if can_publish(request.user) else self.publisher_fields)]
+        if not keep:
+            return
+        stored = type(obj)._default_manager.filter(pk=obj.pk).values(*keep).first() if obj.pk else None
+        for name in keep:
+            setattr(obj, name, stored[name] if stored else obj._meta.get_field(name).get_default())
+
+
+class ScopedFileTransferMixin(FileTransferMixin):
+    def has_import_permission(self, request):
+        # An import may touch any working group's rows, so only the secretariat imports.
+        return is_secretariat(request.user) and super().has_import_permission(request)
+
+
+class ScopedInlineMixin:
+    extra = 0
+    show_change_link = True
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(db_field, request, **limit_choices(db_field, request, kwargs))
+
+
+def working_group_filter(path):
+    """A list filter by working group offering only the groups whose records the user sees."""
+
+    class WorkingGroupFilter(admin.SimpleListFilter):
+        title = _("working group")
+        parameter_name = "group"
+
+        def lookups(self, request, model_admin):
+            groups = editable_working_groups(request.user).order_by("order", "name")
+            return [(str(group.pk), str(group)) for group in groups]
+
+        def queryset(self, request, queryset):
+            if self.value() and self.value().isdigit():
+                return queryset.filter(**{f"{path}__pk": int(self.value())})
+            return queryset
+
+    return WorkingGroupFilter
+
+
+class StaleFilter(admin.SimpleListFilter):
+    title = _("progress updates")
+    parameter_name = "stale"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("No update for %(days)d days") % {"days": settings.STALE_UPDATE_DAYS})]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.without_recent_update()
+        return queryset
+
+
+def main_language(name):
+    """The field of `name` in the default language, which every record must have."""
+    return f"{name}_{settings.MODELTRANSLATION_DEFAULT_LANGUAGE}"
+
+
+def translation_fieldsets(*names):
+    """One folded section per other site language, so the form opens on the main language."""
+    return [
+        (
+            format_lazy("{}: {}", _("Translation"), label),
+            {"fields": [f"{name}_{code}" for name in names], "classes": ["collapse"]},
+        )
+        for code, label in settings.LANGUAGES
+        if code != settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+    ]
+
+
+def publication_badge(obj):
+    return badge(obj.get_publication_display(), obj.publication)
+
+
+def confidence_badge(obj):
+    return badge(obj.get_confidence_display(), obj.confidence.replace("_", "-"))
+
+
+def report(request, done, refused, state):
+    """Tell the user what a bulk action did and, row by row, what it refused and why."""
+    for obj in done:
+        messages.success(request, _("%(object)s: %(state)s.") % {"object": obj, "state": state})
+    for obj, reason in refused:
+        messages.error(request, f"{obj}: {reason}")
+
+
+def workflow_reason(exc):
+    if isinstance(exc, PermissionDenied):
+        return str(exc) or _("You may not do that.")
+    return " ".join(exc.messages)
+
+
+class WorkflowAdminMixin:
+    """Publication buttons on the change form and bulk actions, all through projects/services.py.
+
+    Subclasses name the services for their model in `workflow`.
+    """
+
+    workflow = {}  # action name → (service, keyword for the record)
+
+    def has_publish_permission(self, request):
+        return can_publish(request.user)
+
+    def workflow_buttons(self, request, obj):
+        if obj is None or obj.pk is None:
+            return []
+        buttons = []
+        if obj.publication in services.SUBMITTABLE and can_write(request.user, obj):
+            buttons.append(("_submit", _("Save and submit for publication")))
+        if can_publish(request.user):
+            if obj.publication in services.PUBLISHABLE:
+                buttons.append(("_publish", _("Save and publish")))
+            if obj.publication == Publication.SUBMITTED:
+                buttons.append(("_return", _("Save and return with the review comment")))
+            if obj.publication == Publication.PUBLISHED:
+                buttons.append(("_unpublish", _("Save and unpublish")))
+        return [{"name": name, "label": label} for name, label in buttons]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Refuse a forged secretariat button before anything is saved.
+        secretariat_buttons = ("_publish", "_return", "_unpublish")
+        pressed = request.method == "POST" and any(name in request.POST for name in secretariat_buttons)
+        if pressed and not can_publish(request.user):
+            raise PermissionDenied
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["workflow_buttons"] = self.workflow_buttons(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_change(self, request, obj):
+        for name in ("_submit", "_publish", "_return", "_unpublish"):
+            if name in request.POST:
+                self.run_workflow(request, obj, name.lstrip("_"))
+                return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    def run_workflow(self, request, obj, action):
+        service, keyword = self.workflow[action]
+        kwargs = {"user": request.user, keyword: obj}
+        if action == "return":
+            kwargs["comment"] = obj.review_comment
+        try:
+            service(**kwargs)
+        except ValidationError as exc:
+            messages.error(request, workflow_reason(exc))
+        else:
+            messages.success(request, _("%(object)s: %(state)s.") % {"object": obj, "state": self.done_label(action)})
+
+    @staticmethod
+    def done_label(action):
+        return {
+            "submit": _("submitted for publication"),
+            "publish": _("published"),
+            "return": _("returned with comments"),
+            "unpublish": _("unpublished"),
+        }[action]
+
+    def bulk(self, request, queryset, action):
+        service, keyword = self.workflow[action]
+        done, refused = [], []
+        for obj in queryset:
+            try:
+                service(**{"user": request.user, keyword: obj})
+            except (ValidationError, PermissionDenied) as exc:
+                refused.append((obj, workflow_reason(exc)))
+            else:
+                done.append(obj)
+        report(request, done, refused, self.done_label(action))
+
+    @admin.action(description=_("Submit selected for publication"), permissions=["change"])
+    def submit_selected(self, request, queryset):
+        self.bulk(request, queryset, "submit")
+
+    @admin.action(description=_("Publish selected"), permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self.bulk(request, queryset, "publish")
+
+    @admin.action(description=_("Unpublish selected"), permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        self.bulk(request, queryset, "unpublish")

@@ -1,0 +1,205 @@
+"""The records of a project on their own lists, and the portfolio's reference data."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from partnership.admin import DemoListFilter, HistoryAdmin, TranslatedHistoryAdmin, badge, demo_badge
+
+from .. import services
+from ..models import Document, ExchangeRate, Organisation, ProgressUpdate, ProjectLocation, ProjectParticipant, Task
+from ..permissions import can_publish
+from ..resources import ExchangeRateResource, TaskResource
+from .base import (
+    ScopedAdminMixin,
+    ScopedFileTransferMixin,
+    WorkflowAdminMixin,
+    confidence_badge,
+    publication_badge,
+    workflow_reason,
+    working_group_filter,
+)
+
+# --- records of a project ----------------------------------------------------------------------
+
+
+class OverdueTaskFilter(admin.SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Overdue")), ("no", _("Not overdue"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(is_late=True)
+        if self.value() == "no":
+            return queryset.filter(is_late=False)
+        return queryset
+
+
+@admin.register(Task)
+class TaskAdmin(ScopedAdminMixin, ScopedFileTransferMixin, TranslatedHistoryAdmin):
+    resource_classes = [TaskResource]
+    list_display = ["title", "project", "status", "due_date", "late_column", "completed_date", "weight"]
+    list_filter = ["status", OverdueTaskFilter, working_group_filter("project__working_group"), "is_milestone"]
+    list_select_related = ["project"]
+    search_fields = ["title", "title_en", "responsible", "project__code"]
+    autocomplete_fields = ["project", "responsible_organisation"]
+    date_hierarchy = "due_date"
+    actions = ["mark_done"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_overdue()
+
+    @admin.display(description=_("overdue"), ordering="is_late")
+    def late_column(self, obj):
+        return badge(_("overdue"), "late") if obj.is_late else ""
+
+    @admin.action(description=_("Mark selected tasks done (completed today)"), permissions=["change"])
+    def mark_done(self, request, queryset):
+        try:
+            changed = services.mark_tasks_done(user=request.user, tasks=queryset)
+        except (PermissionDenied, ValidationError) as exc:
+            messages.error(request, workflow_reason(exc))
+            return
+        messages.success(request, ngettext("%d task marked done.", "%d tasks marked done.", changed) % changed)
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(ScopedAdminMixin, WorkflowAdminMixin, TranslatedHistoryAdmin):
+    workflow_fields = ["publication"]
+    publisher_fields = ["review_comment"]
+    workflow = {
+        "submit": (services.submit_update, "update"),
+        "publish": (services.publish_update, "update"),
+        "return": (services.return_update, "update"),
+        "unpublish": (services.unpublish_update, "update"),
+    }
+    list_display = [
+        "reported_on",
+        "title",
+        "project",
+        "confidence_column",
+        "physical_progress",
+        "financial_progress",
+        "publication_column",
+        "author",
+    ]
+    list_display_links = ["reported_on", "title"]
+    list_filter = ["publication", "confidence", working_group_filter("project__working_group")]
+    list_select_related = ["project", "author"]
+    search_fields = ["title", "title_en", "project__code"]
+    autocomplete_fields = ["project"]
+    date_hierarchy = "reported_on"
+    actions = ["submit_selected", "publish_selected", "unpublish_selected"]
+    readonly_fields = ["publication_column", "author"]
+    fields = [
+        "project",
+        ("reported_on", "confidence"),
+        ("physical_progress", "financial_progress"),
+        "title",
+        "body",
+        "publication_column",
+        "review_comment",
+        "author",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields if can_publish(request.user) else [*fields, "review_comment"]
+
+    def save_model(self, request, obj, form, change):
+        if obj.author_id is None:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("delivery confidence"), ordering="confidence")
+    def confidence_column(self, obj):
+        return confidence_badge(obj)
+
+    @admin.display(description=_("publication"), ordering="publication")
+    def publication_column(self, obj):
+        return publication_badge(obj)
+
+
+@admin.register(Document)
+class DocumentAdmin(ScopedAdminMixin, TranslatedHistoryAdmin):
+    publisher_fields = ["published"]
+    list_display = ["title", "project", "kind", "published", "link"]
+    list_filter = ["kind", "published", working_group_filter("project__working_group")]
+    list_select_related = ["project"]
+    search_fields = ["title", "title_en", "url", "project__code"]
+    autocomplete_fields = ["project"]
+    actions = ["publish", "unpublish"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if can_publish(request.user) else ["published"]
+
+    def has_publish_permission(self, request):
+        return can_publish(request.user)
+
+    @admin.display(description=_("link"))
+    def link(self, obj):
+        return obj.href
+
+    @admin.action(description=_("Publish selected documents"), permissions=["publish"])
+    def publish(self, request, queryset):
+        self._set_published(request, queryset, True)
+
+    @admin.action(description=_("Unpublish selected documents"), permissions=["publish"])
+    def unpublish(self, request, queryset):
+        self._set_published(request, queryset, False)
+
+    def _set_published(self, request, queryset, value):
+        changed = 0
+        for document in queryset.filter(published=not value):
+            document.published = value
+            document._change_reason = _("Published") if value else _("Unpublished")
+            document.save()
+            changed += 1
+        messages.success(request, ngettext("%d document changed.", "%d documents changed.", changed) % changed)
+
+
+@admin.register(ProjectParticipant)
+class ParticipantAdmin(ScopedAdminMixin, HistoryAdmin):
+    list_display = ["organisation", "role", "project", "share"]
+    list_filter = ["role", working_group_filter("project__working_group")]
+    list_select_related = ["organisation", "project"]
+    search_fields = ["organisation__name", "organisation__name_en", "project__code", "project__title"]
+    autocomplete_fields = ["project", "organisation"]
+
+
+@admin.register(ProjectLocation)
+class LocationAdmin(ScopedAdminMixin, TranslatedHistoryAdmin):
+    list_display = ["__str__", "project", "country", "region", "latitude", "longitude"]
+    list_filter = ["country", working_group_filter("project__working_group")]
+    list_select_related = ["project", "country"]
+    search_fields = ["place", "place_en", "region", "region_en", "project__code"]
+    autocomplete_fields = ["project", "country"]
+
+
+# --- reference data of the portfolio -----------------------------------------------------------
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ScopedAdminMixin, TranslatedHistoryAdmin):
+    list_display = ["name", "country", "kind", "website", "demo_column"]
+    list_filter = ["kind", "country", DemoListFilter]
+    list_select_related = ["country"]
+    search_fields = ["name", "name_en"]
+    autocomplete_fields = ["country"]
+
+    @admin.display(description=_("demo"), ordering="demo")
+    def demo_column(self, obj):
+        return demo_badge(obj)
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(ScopedAdminMixin, ScopedFileTransferMixin, HistoryAdmin):
+    resource_classes = [ExchangeRateResource]
+    list_display = ["currency", "date", "units_per_usd", "source"]
+    list_filter = ["currency"]
+    search_fields = ["currency", "source"]
+    date_hierarchy = "date"
