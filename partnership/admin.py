@@ -2,7 +2,7 @@
 
 Every admin keeps a history with values (django-simple-history) and, for translated models, one
 field per site language (django-modeltranslation). The base classes here are shared with
-projects/admin.py. Roles come from Django model permissions granted by `manage.py setup_roles`:
+projects/admin/. Roles come from Django model permissions granted by `manage.py setup_roles`:
 the secretariat has them all, working-group editors read the reference data only.
 """
 
