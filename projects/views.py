@@ -246,20 +246,19 @@ class ProjectListView(TemplateView):
             self.facet("country", _("Country"), [(c.code, c.name, c.n) for c in countries], chosen("country"))
         )
         language = (get_language() or "en").split("-")[0]
-        own = f"region_{language}" if language != "en" else "region"
+        # Grouped by the English name (what the region filter matches), shown in this language.
+        own = f"region_{language}"
+        fields = ["region_en"] if language == "en" else ["region_en", own]
         regions = (
             ProjectLocation.objects.filter(project__in=others("region"))
             .exclude(region_en="")
             .order_by()
-            .values_list("region_en", own)
+            .values(*fields)
             .annotate(n=Count("project", distinct=True))
             .order_by("region_en")
         )
-        facets.append(
-            self.facet(
-                "region", _("Region"), [(en, mine or en, n) for en, mine, n in regions], chosen("region"), single=True
-            )
-        )
+        options = [(row["region_en"], row.get(own) or row["region_en"], row["n"]) for row in regions]
+        facets.append(self.facet("region", _("Region"), options, chosen("region"), single=True))
         priced = Project.objects.with_usd().filter(pk__in=others("investment_min", "investment_max"))
         buckets = priced.aggregate(
             **{

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import template
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma, intword
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -63,3 +63,19 @@ def percent(value):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag(takes_context=True)
+def language_alternates(context):
+    """<link rel="alternate" hreflang> to this page in every language, for search engines."""
+    from django.urls import translate_url
+
+    request = context.get("request")
+    if request is None or request.resolver_match is None:
+        return ""
+    path = request.get_full_path()
+    return format_html_join(
+        "\n  ",
+        '<link rel="alternate" hreflang="{}" href="{}">',
+        ((code, request.build_absolute_uri(translate_url(path, code))) for code, _name in settings.LANGUAGES),
+    )

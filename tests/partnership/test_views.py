@@ -19,6 +19,14 @@ DAY = datetime.timedelta(days=1)
 LANGUAGES = ["en", "ru", "kk", "uz"]
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Build test data in English: a request in another language leaves that language active,
+    and modeltranslation would then store factory text in that language's fields."""
+    with translation.override("en"):
+        yield
+
+
 def url(name, lang="en", **kwargs):
     with translation.override(lang):
         return reverse(name, kwargs=kwargs or None)

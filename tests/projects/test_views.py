@@ -30,6 +30,14 @@ LANGUAGES = ["en", "ru", "kk", "uz"]
 HIDDEN = ["Secret draft", "Hidden submitted", "Hidden returned", "Unpublished update", "Hidden document"]
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Build test data in English: a request in another language leaves that language active,
+    and modeltranslation would then store factory text in that language's fields."""
+    with translation.override("en"):
+        yield
+
+
 def url(name, lang="en", **kwargs):
     with translation.override(lang):
         return reverse(name, kwargs=kwargs or None)
@@ -613,3 +621,9 @@ def test_csv_download_defuses_spreadsheet_formulas(client, portfolio):
     Project.objects.filter(slug="solar").update(title='=HYPERLINK("http://evil")')
     rows = list(csv.DictReader(io.StringIO(client.get(url("projects:project-list") + "?format=csv").content.decode())))
     assert rows[0]["title"] == '\'=HYPERLINK("http://evil")'
+
+
+def test_every_page_links_to_itself_in_the_other_languages(client, portfolio):
+    body = client.get(url("projects:project-detail", "kk", slug="solar")).content.decode()
+    for lang in LANGUAGES:
+        assert f'<link rel="alternate" hreflang="{lang}" href="http://testserver/{lang}/projects/solar/">' in body
