@@ -292,3 +292,8 @@ def test_404_page_says_why_when_there_is_a_reason_and_no_internal_names(client):
     assert "Resolver404" not in body
     body = client.get("/en/events/?page=9").content.decode()
     assert "There is no page “9” in this list" in body
+
+
+def test_the_bare_address_sends_visitors_to_their_language(client):
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="ru").headers["Location"] == "/ru/"
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="de").headers["Location"] == "/en/"
