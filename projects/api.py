@@ -17,7 +17,7 @@ from partnership.api import ID, SLUG, documented
 from partnership.api_support import FORMAT_PARAMETER, PublicViewSet, StaffWriteViewSet
 from partnership.models import Country, Sector, WorkingGroup
 
-from . import filters, serializers
+from . import filters, serializers, services
 from .models import (
     Confidence,
     Document,
@@ -69,6 +69,56 @@ class ExchangeRateViewSet(StaffWriteViewSet):
     ordering_fields = ("date", "currency")
 
 
+class WorkflowActions:
+    """POST …/submit/, …/publish/, …/return/ and …/unpublish/: the admin's publication workflow.
+
+    Each calls projects.services, which checks permission and state before it writes and keeps
+    the history; the answer is the record as it now stands.
+    """
+
+    workflow_services: dict = {}
+    workflow_argument = ""
+
+    def run_workflow(self, step, **extra):
+        self.check_model_permission("change")
+        record = self.get_object()
+        self.workflow_services[step](user=self.request.user, **{self.workflow_argument: record}, **extra)
+        return self.respond(record, 200)
+
+    @action(detail=True, methods=["post"])
+    def submit(self, request, *args, **kwargs):
+        return self.run_workflow("submit")
+
+    @action(detail=True, methods=["post"])
+    def publish(self, request, *args, **kwargs):
+        return self.run_workflow("publish")
+
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def send_back(self, request, *args, **kwargs):
+        serializer = serializers.ReturnSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self.run_workflow("return", comment=serializer.validated_data["comment"])
+
+    @action(detail=True, methods=["post"])
+    def unpublish(self, request, *args, **kwargs):
+        return self.run_workflow("unpublish")
+
+
+def workflow_schema(name, response):
+    """Schema of the four workflow actions of one resource."""
+    common = {"responses": response, "parameters": [FORMAT_PARAMETER]}
+    return {
+        "submit": extend_schema(summary=f"Submit a {name} for publication (its editors)", request=None, **common),
+        "publish": extend_schema(summary=f"Publish a {name} (secretariat)", request=None, **common),
+        "send_back": extend_schema(
+            summary=f"Return a submitted {name} to its editors with a comment (secretariat)",
+            request=serializers.ReturnSerializer,
+            **common,
+        ),
+        "unpublish": extend_schema(summary=f"Take a {name} off the public site (secretariat)", request=None, **common),
+    }
+
+
 @extend_schema_view(
     list=extend_schema(summary="List projects", parameters=[FORMAT_PARAMETER, AS_OF_PARAMETER]),
     retrieve=extend_schema(
@@ -90,8 +140,9 @@ class ExchangeRateViewSet(StaffWriteViewSet):
         request=serializers.ProjectWriteSerializer,
         responses=serializers.ProjectDetailSerializer,
     ),
+    **workflow_schema("project", serializers.ProjectDetailSerializer),
 )
-class ProjectViewSet(StaffWriteViewSet):
+class ProjectViewSet(WorkflowActions, StaffWriteViewSet):
     """Published projects, with the figures the directory shows."""
 
     queryset = Project.objects.all()
@@ -99,6 +150,13 @@ class ProjectViewSet(StaffWriteViewSet):
     lookup_field = "slug"
     lookup_value_regex = SLUG
     extra_query_params = ("as_of",)
+    workflow_argument = "project"
+    workflow_services = {
+        "submit": services.submit_project,
+        "publish": services.publish_project,
+        "return": services.return_project,
+        "unpublish": services.unpublish_project,
+    }
 
     def public(self, queryset):
         return queryset.published()
@@ -148,7 +206,8 @@ class TaskViewSet(StaffWriteViewSet):
 
 
 @documented("progress update", "progress updates")
-class ProgressUpdateViewSet(StaffWriteViewSet):
+@extend_schema_view(**workflow_schema("progress update", serializers.ProgressUpdateSerializer))
+class ProgressUpdateViewSet(WorkflowActions, StaffWriteViewSet):
     """Published updates of published projects."""
 
     queryset = ProgressUpdate.objects.select_related("project")
@@ -157,6 +216,13 @@ class ProgressUpdateViewSet(StaffWriteViewSet):
     lookup_value_regex = ID
     search_fields = ("title", "title_en", "body", "body_en")
     ordering_fields = ("reported_on",)
+    workflow_argument = "update"
+    workflow_services = {
+        "submit": services.submit_update,
+        "publish": services.publish_update,
+        "return": services.return_update,
+        "unpublish": services.unpublish_update,
+    }
 
     def public(self, queryset):
         return queryset.published()

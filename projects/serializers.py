@@ -24,10 +24,31 @@ from .models import (
     Project,
     ProjectLocation,
     ProjectParticipant,
+    Publication,
     Task,
 )
 
 MONEY = {"max_digits": 20, "decimal_places": 2}
+WORKFLOW_HELP = (
+    "Draft, submitted, returned or published; changed only through the submit, publish, return and unpublish actions."
+)
+
+
+class WorkflowStateSerializer(ModelValidatingSerializer):
+    """The publication state is shown but moves only through projects.services (the admin's workflow)."""
+
+    publication = serializers.ChoiceField(choices=Publication.choices, read_only=True, help_text=WORKFLOW_HELP)
+
+    def validate(self, attrs):
+        if "publication" in getattr(self, "initial_data", {}):
+            raise serializers.ValidationError(
+                {"publication": ["Use the submit, publish, return or unpublish action to change it."]}
+            )
+        return super().validate(attrs)
+
+
+class ReturnSerializer(serializers.Serializer):
+    comment = serializers.CharField(help_text="Why it goes back to its editors.", allow_blank=True)
 
 
 class OrganisationSerializer(ModelValidatingSerializer):
@@ -196,7 +217,7 @@ class ProjectDetailSerializer(ProjectListSerializer):
         ]
 
 
-class ProjectWriteSerializer(ModelValidatingSerializer):
+class ProjectWriteSerializer(WorkflowStateSerializer):
     """What staff send to add or change a project (the answer is the full project)."""
 
     working_group = slug_of(WorkingGroup, allow_null=True)
@@ -273,7 +294,7 @@ class TaskSerializer(ModelValidatingSerializer):
         ]
 
 
-class ProgressUpdateSerializer(ModelValidatingSerializer):
+class ProgressUpdateSerializer(WorkflowStateSerializer):
     project = project_ref()
     project_code = serializers.CharField(source="project.code", read_only=True)
 

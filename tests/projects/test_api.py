@@ -594,22 +594,23 @@ def test_staff_without_a_role_may_not_write(roles):
     assert not Project.objects.filter(code="KZUZ-900").exists()
 
 
-def test_secretariat_creates_and_publishes_with_history_naming_the_user(secretariat):
+def test_secretariat_creates_a_draft_with_history_naming_the_user(secretariat):
     group = f.WorkingGroupFactory()
     energy = f.SectorFactory(slug="energy")
     client = client_for(secretariat)
 
-    response = client.post(PROJECTS, project_body(group, sectors=["energy"], publication="published"), format="json")
+    response = client.post(PROJECTS, project_body(group, sectors=["energy"]), format="json")
 
     assert response.status_code == 201, response.content
-    assert response.json()["sectors"] == [{"slug": "energy", "name": energy.name}]
-    assert response.json()["progress"] is None  # the full project, figures included
+    body = response.json()
+    assert body["sectors"] == [{"slug": "energy", "name": energy.name}]
+    assert body["progress"] is None and body["publication"] == "draft"  # the full project, figures included
     project = Project.objects.get(code="KZUZ-900")
-    assert project.is_published
     assert project.history.filter(history_type="+", history_user=secretariat).exists()
     assert {record.history_user for record in project.history.all()} == {secretariat}
-    # and it is public at once
-    assert client_for().get(f"{PROJECTS}new-plant/").status_code == 200
+    # A draft: staff see it, the public does not.
+    assert client.get(f"{PROJECTS}new-plant/").status_code == 200
+    assert_error(client_for().get(f"{PROJECTS}new-plant/"), 404)
 
 
 def test_editor_writes_only_their_own_groups_records(make_editor):
@@ -644,16 +645,60 @@ def test_editor_cannot_move_a_project_into_another_group(make_editor):
     assert Project.objects.get(pk=project.pk).working_group == mine
 
 
-def test_editor_submits_but_may_not_publish(make_editor):
+def complete_project(**kwargs):
+    """A project with everything projects.services requires before submitting or publishing."""
+    project = f.ProjectFactory(sectors=[f.SectorFactory()], **kwargs)
+    f.LocationFactory(project=project)
+    f.ParticipantFactory(project=project)
+    return project
+
+
+def test_publication_moves_only_through_the_workflow_actions(make_editor, secretariat):
     group = f.WorkingGroupFactory()
-    client = client_for(make_editor(group))
-    project = f.ProjectFactory(working_group=group, publication=Publication.DRAFT)
+    editor = client_for(make_editor(group))
+    project = complete_project(working_group=group, publication=Publication.DRAFT)
     url = f"{PROJECTS}{project.slug}/"
 
-    assert_error(client.patch(url, {"publication": "published"}, format="json"), 403, "publication")
+    assert_error(editor.patch(url, {"publication": "published"}, format="json"), 400, "publication")
+    assert_error(editor.post(f"{url}publish/"), 403)
     assert Project.objects.get(pk=project.pk).publication == Publication.DRAFT
-    assert client.patch(url, {"publication": "submitted"}, format="json").status_code == 200
-    assert Project.objects.get(pk=project.pk).publication == Publication.SUBMITTED
+
+    submitted = editor.post(f"{url}submit/")
+    assert submitted.status_code == 200 and submitted.json()["publication"] == "submitted"
+
+    desk = client_for(secretariat)
+    assert_error(desk.post(f"{url}return/", {"comment": " "}, format="json"), 400, "review_comment")
+    returned = desk.post(f"{url}return/", {"comment": "Add the investor's share."}, format="json")
+    assert returned.json()["publication"] == "returned"
+    assert Project.objects.get(pk=project.pk).review_comment == "Add the investor's share."
+
+    assert desk.post(f"{url}publish/").json()["publication"] == "published"
+    assert client_for().get(url).status_code == 200
+    record = Project.objects.get(pk=project.pk).history.latest()
+    assert (record.history_user, record.history_change_reason) == (secretariat, "Published")
+
+    assert desk.post(f"{url}unpublish/").json()["publication"] == "draft"
+    assert_error(client_for().get(url), 404)
+
+
+def test_an_incomplete_project_cannot_be_submitted(make_editor):
+    group = f.WorkingGroupFactory()
+    client = client_for(make_editor(group))
+    project = f.ProjectFactory(working_group=group, publication=Publication.DRAFT)  # no location, no participant
+    body = assert_error(client.post(f"{PROJECTS}{project.slug}/submit/"), 400, "non_field_errors")
+    assert "location" in body["errors"]["non_field_errors"][0]
+    assert Project.objects.get(pk=project.pk).publication == Publication.DRAFT
+
+
+def test_progress_update_workflow(make_editor, secretariat):
+    group = f.WorkingGroupFactory()
+    update = f.ProgressUpdateFactory(project=f.ProjectFactory(working_group=group), publication=Publication.DRAFT)
+    url = f"/api/v1/progress-updates/{update.pk}/"
+    assert_error(client_for().post(f"{url}submit/"), 401)
+    assert client_for(make_editor(group)).post(f"{url}submit/").json()["publication"] == "submitted"
+    assert client_for(secretariat).post(f"{url}publish/").json()["publication"] == "published"
+    assert client_for().get(url).status_code == 200
+    assert_error(client_for(secretariat).post(f"{url}publish/"), 400, "non_field_errors")  # already published
 
 
 def test_editor_sees_own_drafts_but_not_other_groups_drafts(make_editor):
