@@ -1,0 +1,189 @@
+"""Progress reports for the commission, a working group or a sector, as of a date."""
+
+from django import forms
+from django.conf import settings
+from django.db.models import Count, Q, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+
+from partnership import charts
+from partnership.models import Directive, Sector, WorkingGroup
+from partnership.templatetags.site_tags import money, percent
+from partnership.views import main_commission
+
+from ..models import Project, Task
+from .figures import confidence_rows, sector_rows, status_rows
+
+PROGRESS_BANDS = [
+    ("none", gettext_lazy("no tasks yet"), Q(progress__isnull=True)),
+    ("0", gettext_lazy("not started (0%)"), Q(progress=0)),
+    ("1-25", gettext_lazy("1–25%"), Q(progress__gt=0, progress__lte=25)),
+    ("26-50", gettext_lazy("26–50%"), Q(progress__gt=25, progress__lte=50)),
+    ("51-75", gettext_lazy("51–75%"), Q(progress__gt=50, progress__lte=75)),
+    ("76-99", gettext_lazy("76–99%"), Q(progress__gt=75, progress__lt=100)),
+    ("100", gettext_lazy("complete (100%)"), Q(progress__gte=100)),
+]
+
+
+class AsOfForm(forms.Form):
+    as_of = forms.DateField(
+        label=gettext_lazy("As of"),
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("A past date (YYYY-MM-DD); empty for today."),
+    )
+
+    def clean_as_of(self):
+        day = self.cleaned_data["as_of"]
+        if day and day > timezone.localdate():
+            raise forms.ValidationError(_("A report can only look back: choose today or an earlier date."))
+        if day and day.year < 1991:
+            raise forms.ValidationError(_("Choose a date from 1991 on."))
+        return day
+
+
+class ReportView(TemplateView):
+    """A progress report for the commission, one working group or one sector, as of a date."""
+
+    template_name = "projects/report.html"
+    scope = "commission"
+
+    def get(self, request, *args, **kwargs):
+        form = AsOfForm(request.GET or None)
+        subject = self.get_subject()
+        if form.is_bound and not form.is_valid():
+            context = self.get_context_data(form=form, subject=subject, invalid=True)
+            return self.render_to_response(context, status=400)
+        as_of = (form.cleaned_data.get("as_of") if form.is_bound else None) or timezone.localdate()
+        context = self.get_context_data(form=form, subject=subject, **self.report(subject, as_of))
+        return self.render_to_response(context)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(groups=WorkingGroup.objects.all(), sectors=Sector.objects.all(), **kwargs)
+
+    def get_subject(self):
+        if self.scope == "working_group":
+            return get_object_or_404(WorkingGroup.objects.select_related("commission"), slug=self.kwargs["slug"])
+        if self.scope == "sector":
+            return get_object_or_404(Sector, slug=self.kwargs["slug"])
+        commission = main_commission()
+        if commission is None:
+            raise Http404(_("No commission has been recorded yet."))
+        return commission
+
+    def projects(self, subject):
+        published = Project.objects.published()
+        if self.scope == "working_group":
+            return published.filter(working_group=subject)
+        if self.scope == "sector":
+            return published.filter(sectors=subject)
+        return published.filter(working_group__commission=subject)
+
+    def directives(self, subject):
+        if self.scope == "working_group":
+            return Directive.objects.filter(working_groups=subject)
+        if self.scope == "sector":
+            return Directive.objects.filter(working_groups__sectors=subject).distinct()
+        return Directive.objects.filter(meeting__commission=subject)
+
+    def report(self, subject, as_of):
+        projects = self.projects(subject)
+        totals = projects.totals()
+        by_status = status_rows(projects)
+        by_confidence = confidence_rows(projects)
+        by_sector = sector_rows(projects)
+        for rows in (by_status, by_confidence):
+            for row in rows:
+                row["text"] = f"{row['count']} · {money(row['usd'])}"
+        figures = projects.with_progress(as_of)
+        bands = figures.aggregate(**{key: Count("pk", filter=q) for key, _label, q in PROGRESS_BANDS})
+        distribution = [
+            {"key": key, "label": str(label), "value": bands[key], "count": bands[key], "text": str(bands[key])}
+            for key, label, _q in PROGRESS_BANDS
+        ]
+        by_group = self.progress_by_group(projects, as_of)
+        overdue = (
+            Task.objects.filter(project__in=projects.values("pk"), due_date__lt=as_of)
+            .exclude(status=Task.Status.CANCELLED)
+            .filter(~Q(status=Task.Status.DONE) | Q(completed_date__gt=as_of))
+            .select_related("project", "responsible_organisation")
+            .order_by("due_date", "project__code")
+        )
+        behind = projects.behind_schedule(as_of).order_by("code")
+        stale = projects.without_recent_update(as_of).order_by("code")
+        directives = self.directives(subject).state_counts(as_of)
+        directive_rows = [
+            {"label": str(label), "count": directives[value]} for value, label in Directive.Status.choices
+        ]
+        return {
+            "demo_count": projects.filter(demo=True).count(),
+            "as_of": as_of,
+            "is_today": as_of == timezone.localdate(),
+            "totals": totals,
+            "by_status": by_status,
+            "by_confidence": by_confidence,
+            "by_sector": by_sector,
+            "distribution": distribution,
+            "by_group": by_group,
+            "overdue_tasks": list(overdue),
+            "behind": list(behind),
+            "stale": list(stale),
+            "stale_days": settings.STALE_UPDATE_DAYS,
+            "directives": directives,
+            "directive_rows": directive_rows,
+            "status_chart": charts.bar_chart(
+                by_status, title=_("Projects by status"), desc=_("Number of projects at each stage.")
+            ),
+            "confidence_chart": charts.bar_chart(
+                by_confidence,
+                title=_("Projects by delivery confidence"),
+                desc=_("Number of projects at each delivery-confidence rating."),
+            ),
+            "sector_chart": charts.bar_chart(
+                by_sector, title=_("Investment by sector"), desc=_("Total investment in each sector, in US dollars.")
+            ),
+            "distribution_chart": charts.bar_chart(
+                distribution,
+                title=_("Progress distribution"),
+                desc=_("Number of projects in each band of progress (share of task weight done)."),
+            ),
+            "group_chart": charts.bar_chart(
+                by_group,
+                title=_("Progress by working group"),
+                desc=_("Share of task weight done in each working group's projects."),
+                max_value=100,
+            ),
+        }
+
+    @staticmethod
+    def progress_by_group(projects, as_of):
+        """Share of the non-cancelled task weight done by `as_of`, per working group."""
+        rows = (
+            Task.objects.filter(project__in=projects.values("pk"))
+            .exclude(status=Task.Status.CANCELLED)
+            .order_by()
+            .values("project__working_group", "project__working_group__name")
+            .annotate(
+                total=Sum("weight"),
+                done=Sum("weight", filter=Q(status=Task.Status.DONE, completed_date__lte=as_of)),
+            )
+            .order_by("project__working_group__name")
+        )
+        result = []
+        for row in rows:
+            share = 100.0 * (row["done"] or 0) / row["total"] if row["total"] else 0.0
+            result.append(
+                {
+                    "label": row["project__working_group__name"] or _("no working group"),
+                    "value": share,
+                    "text": percent(share),
+                    "done": row["done"] or 0,
+                    "total": row["total"],
+                }
+            )
+        return result
