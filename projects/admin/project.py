@@ -181,6 +181,10 @@ class ProjectAdmin(ScopedAdminMixin, WorkflowAdminMixin, ScopedFileTransferMixin
     def get_queryset(self, request):
         return super().get_queryset(request).with_figures()
 
+    def get_export_queryset(self, request):
+        # A file row names the project's sectors: fetch them all at once, not per row.
+        return super().get_export_queryset(request).prefetch_related("sectors")
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not can_publish(request.user):

@@ -53,6 +53,9 @@ class TaskAdmin(ScopedAdminMixin, ScopedFileTransferMixin, TranslatedHistoryAdmi
     def get_queryset(self, request):
         return super().get_queryset(request).with_overdue()
 
+    def get_export_queryset(self, request):
+        return super().get_export_queryset(request).select_related("responsible_organisation")
+
     @admin.display(description=_("overdue"), ordering="is_late")
     def late_column(self, obj):
         return badge(_("overdue"), "late") if obj.is_late else ""

@@ -864,3 +864,19 @@ def test_odd_urls_and_filters_never_give_a_server_error(client, world):
         "/admin/projects/project/?o=99",
     ):
         assert client.get(url).status_code in (200, 302, 404), url
+
+
+@pytest.mark.parametrize("model", [Project, Task])
+def test_export_query_count_does_not_grow(client, world, model, django_assert_num_queries):
+    login(client, world["secretariat"])
+    url = reverse(f"admin:projects_{model._meta.model_name}_export")
+    data = {"format": "0", "resource": "0"}
+    data.update(
+        {f"{model._meta.model_name}resource_{name}": "on" for name in ("code", "sectors", "project", "title_en")}
+    )
+    with CaptureQueriesContext(connection) as small:
+        assert client.post(url, data).status_code == 200
+    make_projects(40, world["group_a"], world["sector"])
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.post(url, data)
+    assert response.content.decode().count("\n") > 40
