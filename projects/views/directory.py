@@ -74,13 +74,44 @@ class ProjectListView(TemplateView):
                 facets=[],
             )
             return self.render_to_response(context, status=404)
+        facets = self.facets(filterset, base)
         context.update(
             page=page,
             projects=page.object_list,
             count=paginator.count,
-            facets=self.facets(filterset, base),
+            facets=facets,
+            active=self.active_filters(facets, data),
         )
         return self.render_to_response(context)
+
+    @staticmethod
+    def active_filters(facets, query):
+        """The filters in force, each with the address of this list without it."""
+
+        def without(name, value=None):
+            remaining = query.copy()
+            remaining.pop("page", None)
+            if value is None:
+                remaining.pop(name, None)
+            else:
+                remaining.setlist(name, [v for v in remaining.getlist(name) if v != value])
+            return "?" + remaining.urlencode()
+
+        active = []
+        if query.get("q"):
+            active.append({"label": _("Search: “%(q)s”") % {"q": query["q"]}, "url": without("q")})
+        for facet in facets:
+            for option in facet.get("options", []):
+                if option["selected"]:
+                    label = f"{facet['label']}: {option['label']}"
+                    active.append({"label": label, "url": without(facet["name"], option["value"])})
+        for name in ("investment_min", "investment_max"):
+            if query.get(name):
+                label = (
+                    _("Investment from %(usd)s USD") if name == "investment_min" else _("Investment up to %(usd)s USD")
+                )
+                active.append({"label": label % {"usd": query[name]}, "url": without(name)})
+        return active
 
     def facets(self, filterset, base):
         """Each filter's options with the number of projects each would give.

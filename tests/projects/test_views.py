@@ -627,3 +627,11 @@ def test_every_page_links_to_itself_in_the_other_languages(client, portfolio):
     body = client.get(url("projects:project-detail", "kk", slug="solar")).content.decode()
     for lang in LANGUAGES:
         assert f'<link rel="alternate" hreflang="{lang}" href="http://testserver/{lang}/projects/solar/">' in body
+
+
+def test_filters_in_force_are_listed_each_with_a_link_that_removes_it(client, portfolio):
+    response = client.get(url("projects:project-list") + "?status=pipeline&status=closed&q=rail&page=1")
+    active = {item["label"]: item["url"] for item in response.context["active"]}
+    assert active["Status: Closed"] == "?status=pipeline&q=rail"
+    assert active["Search: “rail”"] == "?status=pipeline&status=closed"
+    assert codes(client.get(url("projects:project-list") + active["Status: Closed"])) == ["KZUZ-002"]
