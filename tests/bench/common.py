@@ -22,5 +22,10 @@ def prepare_database(projects):
 
 def grow_portfolio(env, projects):
     manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "seed", "--demo", "--projects", str(projects)], env=env, check=True, cwd=ROOT,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [*manage, "seed", "--demo", "--projects", str(projects)],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )

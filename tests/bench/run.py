@@ -94,10 +94,10 @@ def main():
         ratio = b["median_ms"] / a["median_ms"] if a["median_ms"] else float("nan")
         ratios.append(ratio)
         queries = f"{a['queries']} → {b['queries']}"
-        print(
-            f"{name:34} {b['status']:>6} {queries:>15} {a['median_ms']:>9.1f} {b['median_ms']:>9.1f} {ratio:>6.2f}"
-        )
-    print(f"\nGrowing the portfolio to {LARGE} projects took {seed_large:.1f} s; whole run {time.perf_counter() - started:.0f} s.")
+        print(f"{name:34} {b['status']:>6} {queries:>15} {a['median_ms']:>9.1f} {b['median_ms']:>9.1f} {ratio:>6.2f}")
+    print(
+        f"\nGrowing the portfolio to {LARGE} projects took {seed_large:.1f} s; whole run {time.perf_counter() - started:.0f} s."
+    )
     print(f"Median ratio large/small: {statistics.median(ratios):.2f}")
 
 

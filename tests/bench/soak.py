@@ -6,6 +6,7 @@
 Traffic goes only to 127.0.0.1, and the run stops by itself.
 """
 
+import contextlib
 import os
 import signal
 import socket
@@ -68,8 +69,18 @@ def main():
     env.update({"API_ANON_RATE": "1000000/minute"})
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "partnership.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--access-logfile", "/dev/null"],
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "partnership.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--access-logfile",
+            "/dev/null",
+        ],
         cwd=ROOT,
         env=env,
         start_new_session=True,
@@ -84,10 +95,8 @@ def main():
                 time.sleep(0.2)
         for path in PATHS:  # warm up every worker's caches before the first memory reading
             for _ in range(3):
-                try:
+                with contextlib.suppress(urllib.error.HTTPError):
                     urllib.request.urlopen(base + path, timeout=30)
-                except urllib.error.HTTPError:
-                    pass
         rss_start = sum(rss_kib(p) for p in worker_pids(server.pid))
         stop_at = time.monotonic() + SECONDS
         latencies, errors, lock = [], [], threading.Lock()
@@ -122,8 +131,10 @@ def main():
     latencies.sort()
     p95 = latencies[int(len(latencies) * 0.95)] if latencies else 0
     print(f"Soak: {len(latencies)} requests in {SECONDS} s from {THREADS} threads, {PROJECTS} projects")
-    print(f"  {len(latencies) / SECONDS:.1f} requests/s, median {1000 * statistics.median(latencies):.0f} ms, "
-          f"p95 {1000 * p95:.0f} ms")
+    print(
+        f"  {len(latencies) / SECONDS:.1f} requests/s, median {1000 * statistics.median(latencies):.0f} ms, "
+        f"p95 {1000 * p95:.0f} ms"
+    )
     print(f"  worker memory {rss_start / 1024:.0f} MiB → {rss_end / 1024:.0f} MiB")
     print(f"  server errors: {len(errors)}")
     for path, status in errors[:10]:
