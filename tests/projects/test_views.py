@@ -635,3 +635,18 @@ def test_filters_in_force_are_listed_each_with_a_link_that_removes_it(client, po
     assert active["Status: Closed"] == "?status=pipeline&q=rail"
     assert active["Search: “rail”"] == "?status=pipeline&status=closed"
     assert codes(client.get(url("projects:project-list") + active["Status: Closed"])) == ["KZUZ-002"]
+
+
+def test_ids_are_unique_and_every_aria_reference_points_to_one(client, portfolio):
+    addresses = public_urls(portfolio, "en")[:8] + [
+        url("partnership:workinggroup-detail", slug="power"),
+        url("partnership:meeting-detail", slug="tenth"),
+        url("partnership:directive-list"),
+        url("partnership:trade"),
+    ]
+    for address in addresses:
+        body = client.get(address).content.decode()
+        ids = re.findall(r'\sid="([^"]+)"', body)
+        assert len(ids) == len(set(ids)), address
+        for reference in re.findall(r'aria-(?:labelledby|describedby)="([^"]+)"', body):
+            assert set(reference.split()) <= set(ids), (address, reference)
