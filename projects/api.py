@@ -273,6 +273,8 @@ def figures(queryset, as_of, key=None):
         overall = True
     else:
         overall = False
+    if key == GROUP_KEYS["country"]:
+        rows = rows.one_row_per_country()
     rows = rows.values(key)
     rows = rows.annotate(
         mean_progress=Avg("progress"),

@@ -174,6 +174,20 @@ class ProjectQuerySet(models.QuerySet):
             .with_figures(as_of)
         )
 
+    def one_row_per_country(self):
+        """Join each project to one of its locations in each country, so that grouping on
+        `locations__country` counts a project with two places in one country once (projects
+        without a location keep one row, with no country)."""
+        from .models import ProjectLocation
+
+        first = (
+            ProjectLocation.objects.filter(project=OuterRef("project"), country=OuterRef("country"))
+            .order_by("pk")
+            .values("pk")[:1]
+        )
+        firsts = ProjectLocation.objects.filter(pk=Subquery(first)).values("pk")
+        return self.filter(Q(locations__in=firsts) | Q(locations__isnull=True))
+
     def totals(self):
         """Count, USD total, jobs and the number of projects whose currency has no rate."""
         return self.with_usd().aggregate(
@@ -197,8 +211,9 @@ class ProjectQuerySet(models.QuerySet):
             "sectors": "sectors",
             "country": "locations__country",
         }[field]
+        queryset = self.one_row_per_country() if field == "country" else self
         rows = (
-            self.with_usd()
+            queryset.with_usd()
             .order_by()
             .values(key)
             .annotate(

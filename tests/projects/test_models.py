@@ -179,6 +179,13 @@ def test_totals_by_country_and_sector_follow_locations_and_sectors():
     assert by_sector[water.pk]["usd"] == Decimal(20)
     by_country = {row["key"]: row for row in Project.objects.totals_by("country")}
     assert by_country[kz.pk]["count"] == 2 and by_country[uz.pk]["usd"] == Decimal(20)
+    # A second place in the same country does not count the project twice.
+    f.LocationFactory(project=two, country=uz, region="Samarkand region")
+    f.ProjectFactory(investment_amount=Decimal(5))  # no location at all
+    by_country = {row["key"]: row for row in Project.objects.totals_by("country")}
+    assert by_country[uz.pk]["usd"] == Decimal(20) and by_country[uz.pk]["count"] == 1
+    assert by_country[kz.pk]["usd"] == Decimal(30)
+    assert by_country[None]["usd"] == Decimal(5)
 
 
 # --- progress, overdue, behind schedule ---------------------------------------------------------
