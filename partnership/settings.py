@@ -135,8 +135,6 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
-# Opt in now to the Django 6.0 behaviour: a link typed without a scheme is taken as https.
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # Security headers that are right for any deployment; HTTPS-only ones are opt-in.
 SECURE_CONTENT_TYPE_NOSNIFF = True

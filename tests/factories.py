@@ -14,10 +14,11 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     is_staff = True
-    password = factory.PostGenerationMethodCall("set_password", "pass-for-tests-1")
+    password = factory.django.Password("pass-for-tests-1")
 
 
 class CountryFactory(factory.django.DjangoModelFactory):
@@ -33,6 +34,7 @@ class CommissionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = pm.Commission
         django_get_or_create = ("slug",)
+        skip_postgeneration_save = True
 
     name = "Kazakhstan–Uzbekistan Intergovernmental Commission"
     slug = "kz-uz"
@@ -146,6 +148,7 @@ class ProjectFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = prj.Project
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"T-{n:05d}")
     title = factory.Sequence(lambda n: f"Project {n}")
