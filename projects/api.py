@@ -30,6 +30,7 @@ from .models import (
     Publication,
     Task,
 )
+from .validators import validate_as_of
 
 AS_OF_PARAMETER = OpenApiParameter(
     "as_of",
@@ -44,20 +45,33 @@ def parse_as_of(request):
     if raw in (None, ""):
         return timezone.localdate()
     try:
-        return forms.DateField(input_formats=["%Y-%m-%d"]).clean(raw)
+        day = forms.DateField(input_formats=["%Y-%m-%d"]).clean(raw)
+        validate_as_of(day)
     except forms.ValidationError as exc:
         raise exceptions.ValidationError({"as_of": exc.messages}) from None
+    return day
 
 
 @documented("organisation", "organisations")
 class OrganisationViewSet(StaffWriteViewSet):
-    """Every organisation: ministries, companies, banks and international bodies are public facts."""
+    """Organisations that take part in, or answer for a task of, a published project.
+
+    One named only in draft projects stays private until the project is published: the names
+    of investors can be sensitive before the secretariat publishes.
+    """
 
     queryset = Organisation.objects.select_related("country")
     serializer_class = serializers.OrganisationSerializer
     filterset_class = filters.OrganisationFilter
     lookup_value_regex = ID
     ordering_fields = ("name",)
+
+    def public(self, queryset):
+        published = Project.objects.published()
+        return queryset.filter(
+            Q(pk__in=ProjectParticipant.objects.filter(project__in=published).values("organisation"))
+            | Q(pk__in=Task.objects.filter(project__in=published).values("responsible_organisation"))
+        )
 
 
 @documented("exchange rate", "exchange rates")
@@ -283,14 +297,14 @@ def figures(queryset, as_of, key=None):
     )
     result = {
         row[key]: {
-            "progress": row["mean_progress"],
+            "mean_progress": row["mean_progress"],
             "overdue_tasks": row["late_tasks"],
             "behind_schedule": row["projects_behind"],
         }
         for row in rows
     }
     if overall:
-        return result.get(Publication.PUBLISHED, {"progress": None, "overdue_tasks": 0, "behind_schedule": 0})
+        return result.get(Publication.PUBLISHED, {"mean_progress": None, "overdue_tasks": 0, "behind_schedule": 0})
     return result
 
 
@@ -313,7 +327,7 @@ def breakdown(queryset, field, as_of):
     result = []
     for row in rows:
         key, name = names.get(row["key"], (None, NO_VALUE.get(field, "")))
-        measures = extra.get(row["key"], {"progress": None, "overdue_tasks": 0, "behind_schedule": 0})
+        measures = extra.get(row["key"], {"mean_progress": None, "overdue_tasks": 0, "behind_schedule": 0})
         result.append({"key": key, "name": str(name), **{k: v for k, v in row.items() if k != "key"}, **measures})
     return result
 

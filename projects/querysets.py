@@ -9,7 +9,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, Greatest, Least, NullIf
+from django.db.models.functions import Coalesce, Greatest, Least, NullIf, Round
 from django.utils import timezone
 
 PUBLISHED = "published"
@@ -29,6 +29,22 @@ class DaysBetween(models.Func):
     def as_sqlite(self, compiler, connection, **extra):
         start, end = (compiler.compile(e) for e in self.get_source_expressions())
         return f"(julianday({end[0]}) - julianday({start[0]}))", [*end[1], *start[1]]
+
+
+class Divide(models.Func):
+    """The first expression divided by the second, never as integers.
+
+    SQLite keeps whole-valued decimals as integers and would divide them as integers, dropping
+    the cents (27,000,000,000 / 520); PostgreSQL's numeric division is exact.
+    """
+
+    arity = 2
+    arg_joiner = " / "
+    template = "(%(expressions)s)"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        numerator, denominator = (compiler.compile(e) for e in self.get_source_expressions())
+        return f"(CAST({numerator[0]} AS REAL) / {denominator[0]})", [*numerator[1], *denominator[1]]
 
 
 def _today(on):
@@ -87,7 +103,7 @@ class ProjectQuerySet(models.QuerySet):
             investment_usd=models.Case(
                 models.When(investment_amount__isnull=True, then=Value(None, output_field=money)),
                 models.When(investment_currency=USD, then=F("investment_amount")),
-                default=models.ExpressionWrapper(F("investment_amount") / rate, output_field=money),
+                default=Round(Divide(F("investment_amount"), rate), 2, output_field=money),
                 output_field=money,
             ),
         )

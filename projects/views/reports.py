@@ -16,6 +16,7 @@ from partnership.templatetags.site_tags import money, percent
 from partnership.views import main_commission
 
 from ..models import Project, Task
+from ..validators import validate_as_of
 from .figures import confidence_rows, sector_rows, status_rows
 
 PROGRESS_BANDS = [
@@ -40,10 +41,8 @@ class AsOfForm(forms.Form):
 
     def clean_as_of(self):
         day = self.cleaned_data["as_of"]
-        if day and day > timezone.localdate():
-            raise forms.ValidationError(_("A report can only look back: choose today or an earlier date."))
-        if day and day.year < 1991:
-            raise forms.ValidationError(_("Choose a date from 1991 on."))
+        if day:
+            validate_as_of(day)
         return day
 
 

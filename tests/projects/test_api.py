@@ -312,7 +312,7 @@ def test_every_portfolio_list_answers_in_csv(api, url):
     f.TaskFactory(project=project)
     f.ProgressUpdateFactory(project=project)
     f.DocumentFactory(project=project)
-    f.OrganisationFactory()
+    f.ParticipantFactory(project=project)
     header, rows = csv_rows(api.get(url, {"format": "csv"}))
     assert "id" in header and len(rows) == 1
 
@@ -425,9 +425,15 @@ def test_document_filters(api):
         assert ids(api.get(f"/api/v1/documents/?{query}")) == expected, query
 
 
-def test_organisations_are_all_listed_with_filters(api):
+def test_organisations_of_published_projects_are_listed_with_filters(api):
     ministry = f.OrganisationFactory(name="Ministry of Energy", kind="government", country=f.CountryFactory(code="KZ"))
     bank = f.OrganisationFactory(name="Development Bank", kind="financial")
+    project = f.ProjectFactory()
+    f.ParticipantFactory(project=project, organisation=bank)
+    f.TaskFactory(project=project, responsible_organisation=ministry)
+    secret = f.ParticipantFactory(project=f.ProjectFactory(publication=Publication.DRAFT)).organisation
+    assert sorted(ids(api.get("/api/v1/organisations/"))) == sorted([ministry.pk, bank.pk])
+    assert_error(api.get(f"/api/v1/organisations/{secret.pk}/"), 404)
     cases = {"q=energy": [ministry.pk], "country=UZ": [bank.pk], "kind=financial": [bank.pk]}
     for query, expected in cases.items():
         assert ids(api.get(f"/api/v1/organisations/?{query}")) == expected, query
@@ -467,7 +473,7 @@ def test_summary_totals_by_status_sector_group_and_country(api):
     assert body["as_of"] == TODAY.isoformat()
     totals = body["totals"]
     assert (totals["count"], totals["usd"], totals["overdue_tasks"]) == (2, "500.00", 1)
-    assert totals["progress"] == 50.0
+    assert totals["mean_progress"] == 50.0
     by_status = {row["key"]: row for row in body["by_status"]}
     assert by_status["implementation"]["usd"] == "300.00" and by_status["closed"]["count"] == 1
     assert by_status["implementation"]["name"] == "Implementation"
@@ -483,8 +489,15 @@ def test_summary_as_of_a_date_and_with_filters(api):
 
     before = api.get("/api/v1/summary/", {"as_of": (TODAY - 5 * DAY).isoformat(), "status": "closed"}).json()
     assert before["totals"]["count"] == 1
-    assert before["totals"]["progress"] == 0.0
-    assert api.get("/api/v1/summary/", {"status": "closed"}).json()["totals"]["progress"] == 100.0
+    assert before["totals"]["mean_progress"] == 0.0
+    assert api.get("/api/v1/summary/", {"status": "closed"}).json()["totals"]["mean_progress"] == 100.0
+
+
+def test_as_of_in_the_future_or_before_1991_is_refused_as_on_the_site(api):
+    f.ProjectFactory()
+    for day in ("9999-12-31", "1800-01-01"):
+        for url in ("/api/v1/summary/", PROJECTS):
+            assert_error(api.get(url, {"as_of": day}), 400, "as_of")
 
 
 def test_summary_by_one_dimension_in_json_and_csv(api):
@@ -498,7 +511,7 @@ def test_summary_by_one_dimension_in_json_and_csv(api):
             "count": 2,
             "usd": "2000000.00",
             "unpriced": 0,
-            "progress": None,
+            "mean_progress": None,
             "overdue_tasks": 0,
             "behind_schedule": 0,
         }

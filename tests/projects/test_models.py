@@ -141,6 +141,14 @@ def test_usd_equivalent_uses_the_rate_on_or_before_the_rate_date():
     assert Project.objects.with_usd().get(pk=project.pk).investment_usd == Decimal("1800.00")
 
 
+def test_usd_equivalent_keeps_its_cents_for_whole_amounts_and_rates():
+    f.ExchangeRateFactory(currency="KZT", date=datetime.date(2025, 1, 1), units_per_usd=Decimal("520"))
+    project = f.ProjectFactory(investment_amount=Decimal("27000000000"), investment_currency="KZT")
+    assert Project.objects.with_usd().get(pk=project.pk).investment_usd == Decimal("51923076.92")
+    assert project.usd_equivalent() == Decimal("51923076.92")
+    assert Project.objects.totals()["usd"] == Decimal("51923076.92")
+
+
 def test_totals_add_usd_only_and_report_projects_without_a_rate():
     f.ExchangeRateFactory(currency="UZS", date=datetime.date(2025, 1, 1), units_per_usd=Decimal("12500"))
     f.ProjectFactory(investment_amount=Decimal("1000000"), investment_currency="USD", jobs_planned=10)
