@@ -30,6 +30,26 @@ PROGRESS_BANDS = [
 ]
 
 
+# A report lists at most this many overdue tasks, late projects and stale projects each, so that
+# a very large portfolio still gives a page that loads and prints; it says when there are more.
+LIST_LIMIT = 200
+
+
+class Truncated(list):
+    """The first rows of a list, knowing whether more were left out."""
+
+    more = False
+
+
+def first_rows(queryset, limit=None):
+    limit = limit or LIST_LIMIT
+    rows = Truncated(queryset[: limit + 1])
+    if len(rows) > limit:
+        del rows[limit:]
+        rows.more = True
+    return rows
+
+
 class AsOfForm(forms.Form):
     as_of = forms.DateField(
         label=gettext_lazy("As of"),
@@ -129,9 +149,10 @@ class ReportView(TemplateView):
             "by_sector": by_sector,
             "distribution": distribution,
             "by_group": by_group,
-            "overdue_tasks": list(overdue),
-            "behind": list(behind),
-            "stale": list(stale),
+            "overdue_tasks": first_rows(overdue),
+            "behind": first_rows(behind),
+            "stale": first_rows(stale),
+            "list_limit": LIST_LIMIT,
             "stale_days": settings.STALE_UPDATE_DAYS,
             "directives": directives,
             "directive_rows": directive_rows,

@@ -650,3 +650,20 @@ def test_ids_are_unique_and_every_aria_reference_points_to_one(client, portfolio
         assert len(ids) == len(set(ids)), address
         for reference in re.findall(r'aria-(?:labelledby|describedby)="([^"]+)"', body):
             assert set(reference.split()) <= set(ids), (address, reference)
+
+
+def test_report_lists_stop_at_the_limit_and_say_so(client, settings, monkeypatch):
+    from projects.views import reports
+
+    monkeypatch.setattr(reports, "LIST_LIMIT", 2)
+    group = f.WorkingGroupFactory()
+    for n in range(3):
+        project = f.ProjectFactory(working_group=group, code=f"LATE-{n}")
+        f.TaskFactory(project=project, due_date=datetime.date(2020, 1, 1), title=f"Late task {n}")
+    response = client.get("/en/reports/")
+    assert len(response.context["overdue_tasks"]) == 2 and response.context["overdue_tasks"].more
+    assert "Only the first 2 are listed." in response.content.decode()
+    monkeypatch.setattr(reports, "LIST_LIMIT", 3)
+    response = client.get("/en/reports/")
+    assert len(response.context["overdue_tasks"]) == 3 and not response.context["overdue_tasks"].more
+    assert "Only the first" not in response.content.decode()
