@@ -7,7 +7,7 @@
 - Strict query strings: a parameter the endpoint does not know is a 400 naming it (a typo such
   as `?staus=closed` would otherwise return every row).
 - Reads: published content for everyone; staff also see the drafts they may edit.
-- Writes: staff only, checked with projects.permissions before anything is saved.
+- Writes: staff only, checked with partnership.permissions before anything is saved.
 - ETags on every successful read, answering If-None-Match with 304.
 """
 
@@ -37,6 +37,7 @@ from rest_framework.throttling import AnonRateThrottle
 # The OpenAPI description of the filters and errors (a drf-spectacular extension registers on import).
 from . import api_schema  # noqa: F401
 from .filters import search_filter
+from .permissions import can_publish, can_write, scoped
 from .renderers import CSVRenderer
 
 MAX_PAGE_SIZE = 500
@@ -45,7 +46,7 @@ PAGE_NUMBER = re.compile(r"^[0-9]{1,100}$")
 # Bounds on numeric filters, so that no value can overflow a database column.
 NUMBER_LIMIT = 10**16
 PUBLISHED = "published"
-# Publication states only the secretariat may set (projects.permissions.can_publish).
+# Publication states only the secretariat may set (partnership.permissions.can_publish).
 PUBLISHER_STATES = {"published", "returned"}
 
 
@@ -188,7 +189,7 @@ class FilterBackend(DjangoFilterBackend):
 
 
 class StaffWrites(permissions.BasePermission):
-    """Anyone reads; only active staff write (and projects.permissions decides what)."""
+    """Anyone reads; only active staff write (and partnership.permissions decides what)."""
 
     def has_permission(self, request, view):
         if request.method in permissions.SAFE_METHODS:
@@ -242,7 +243,6 @@ class PublicViewSet(viewsets.GenericViewSet):
         if visible is queryset or not self.request.user.is_authenticated or not self.request.user.is_staff:
             return visible
         # Staff also see the unpublished records they may edit (as in the admin).
-        from projects.permissions import scoped
 
         model = queryset.model
         editable = scoped(self.request.user, model._default_manager.all()).values("pk")
@@ -341,7 +341,7 @@ class PublicReadOnlyViewSet(PublicViewSet, mixins.ListModelMixin, mixins.Retriev
 
 
 class StaffWriteViewSet(PublicReadOnlyViewSet, mixins.CreateModelMixin, mixins.UpdateModelMixin):
-    """Reads for everyone; create and change for staff within projects.permissions.
+    """Reads for everyone; create and change for staff within partnership.permissions.
 
     Deleting is left to the admin, which shows what else a deletion would take with it.
     """
@@ -350,7 +350,6 @@ class StaffWriteViewSet(PublicReadOnlyViewSet, mixins.CreateModelMixin, mixins.U
 
     def check_write(self, old, new):
         """Refuse (403) before saving unless the user may write both the stored and the new record."""
-        from projects.permissions import can_publish, can_write
 
         user = self.request.user
         for state in (old, new):

@@ -1,7 +1,7 @@
 """Writes of the publication workflow, shared by the admin and the API.
 
 Projects and progress updates go draft → submitted → published, or back to the editor as
-returned with a comment. Every function here checks permission (projects/permissions.py) before
+returned with a comment. Every function here checks permission (partnership/permissions.py) before
 it writes anything, raises `PermissionDenied` when the user may not act and `ValidationError`
 with a sentence for the user when the record is not in a state to move, and records who did it
 in the record's history.
@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 
+from partnership.permissions import can_publish, can_submit, can_write
+
 from .models import Publication, Task
-from .permissions import can_publish, can_submit, can_write
 
 SUBMITTABLE = (Publication.DRAFT, Publication.RETURNED)
 PUBLISHABLE = (Publication.DRAFT, Publication.SUBMITTED, Publication.RETURNED)

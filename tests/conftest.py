@@ -1,6 +1,6 @@
 import pytest
 
-from projects.permissions import setup_roles
+from partnership.permissions import setup_roles
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def secretariat(roles, settings):
     settings.PASSWORD_HASHERS = FAST_HASHERS  # test users need no strong hashing
     from django.contrib.auth.models import Group
 
-    from projects.permissions import SECRETARIAT
+    from partnership.permissions import SECRETARIAT
     from tests.factories import UserFactory
 
     user = UserFactory(username="secretariat")
@@ -32,7 +32,7 @@ def make_editor(roles, settings):
     settings.PASSWORD_HASHERS = FAST_HASHERS
     from django.contrib.auth.models import Group
 
-    from projects.permissions import EDITOR
+    from partnership.permissions import EDITOR
     from tests.factories import UserFactory
 
     def make(*groups, username=None):

@@ -1,6 +1,6 @@
-"""What every admin of the portfolio shares: scoping by projects/permissions.py and the workflow.
+"""What every admin of the portfolio shares: scoping by partnership/permissions.py and the workflow.
 
-What a user sees and may change is decided in one place, projects/permissions.py, which the API
+What a user sees and may change is decided in one place, partnership/permissions.py, which the API
 asks too: lists, search and autocomplete show only `scoped()` rows; opening or posting to a record
 outside them is refused with 403; every save asks `can_write()` about the record as it will be
 stored. Publication goes through projects/services.py.
@@ -16,10 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partnership.admin import FileTransferMixin, badge
 from partnership.models import WorkingGroup
-
-from .. import services
-from ..models import Publication
-from ..permissions import (
+from partnership.permissions import (
     GROUP_PATHS,
     can_publish,
     can_view,
@@ -28,6 +25,9 @@ from ..permissions import (
     is_secretariat,
     scoped,
 )
+
+from .. import services
+from ..models import Publication
 
 # --- permission plumbing shared by every admin of this app ----------------------------------------
 
@@ -46,7 +46,7 @@ def limit_choices(db_field, request, kwargs):
 
 
 class ScopedAdminMixin:
-    """Rows, pages and writes limited to what projects/permissions.py allows the user."""
+    """Rows, pages and writes limited to what partnership/permissions.py allows the user."""
 
     def get_queryset(self, request):
         return scoped(request.user, super().get_queryset(request))

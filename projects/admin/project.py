@@ -7,10 +7,10 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
 from partnership.admin import DemoListFilter, TranslatedHistoryAdmin, badge, demo_badge
+from partnership.permissions import can_publish
 
 from .. import services
 from ..models import Document, ProgressUpdate, Project, ProjectLocation, ProjectParticipant, Task
-from ..permissions import can_publish
 from ..resources import ProjectResource
 from .base import (
     ScopedAdminMixin,

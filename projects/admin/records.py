@@ -6,10 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from partnership.admin import DemoListFilter, HistoryAdmin, TranslatedHistoryAdmin, badge, demo_badge
+from partnership.permissions import can_publish
 
 from .. import services
 from ..models import Document, ExchangeRate, Organisation, ProgressUpdate, ProjectLocation, ProjectParticipant, Task
-from ..permissions import can_publish
 from ..resources import ExchangeRateResource, TaskResource
 from .base import (
     ScopedAdminMixin,

@@ -7,8 +7,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from partnership.models import Commission
+from partnership.permissions import can_publish, scoped
 from projects.models import ProgressUpdate, Project, Publication, Task
-from projects.permissions import can_publish, scoped
 
 register = template.Library()
 

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from projects.permissions import setup_roles
+from partnership.permissions import setup_roles
 from projects.seeding.demo import load_demo
 from projects.seeding.facts import load_facts
 

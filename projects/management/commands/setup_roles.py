@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from projects.permissions import EDITOR, SECRETARIAT, setup_roles
+from partnership.permissions import EDITOR, SECRETARIAT, setup_roles
 
 
 class Command(BaseCommand):
