@@ -85,9 +85,12 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(publication=PUBLISHED)
 
     def visible_to(self, user):
-        """Everything for staff who may view projects; published projects for everyone else."""
-        if user.is_authenticated and user.is_staff and user.has_perm("projects.view_project"):
-            return self
+        """Published projects, plus the unpublished ones this user may change (to preview them)."""
+        if user.is_authenticated and user.is_staff and user.has_perm("projects.change_project"):
+            from partnership.permissions import scoped
+
+            editable = scoped(user, self.model.objects.all()).values("pk")
+            return self.filter(Q(publication=PUBLISHED) | Q(pk__in=editable))
         return self.published()
 
     def with_usd(self):

@@ -43,3 +43,14 @@ def make_editor(roles, settings):
         return user
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def english_after_each_test():
+    """A request in another language leaves that language active; start every test in English."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+

@@ -212,11 +212,26 @@ def test_unknown_slug_gives_the_friendly_404(client, portfolio):
     assert "Page not found" in response.content.decode()
 
 
-def test_staff_who_may_view_projects_can_preview_a_draft(client, portfolio):
-    user = f.UserFactory(username="editor")
-    user.user_permissions.add(Permission.objects.get(codename="view_project"))
-    client.force_login(user)
-    response = client.get(url("projects:project-detail", slug="hidden-0"))
+def test_staff_who_may_change_a_draft_can_preview_it_and_no_one_else(client, portfolio, roles):
+    from django.contrib.auth.models import Group
+
+    from partnership.permissions import EDITOR
+
+    draft = Project.objects.get(slug="hidden-0")
+    address = url("projects:project-detail", slug="hidden-0")
+    reader = f.UserFactory(username="reader")
+    reader.user_permissions.add(Permission.objects.get(codename="view_project"))
+    outsider = f.UserFactory(username="outsider")
+    outsider.groups.add(Group.objects.get(name=EDITOR))
+    f.WorkingGroupFactory().editors.add(outsider)
+    for user in (reader, outsider):
+        client.force_login(user)
+        assert client.get(address).status_code == 404
+    editor = f.UserFactory(username="editor")
+    editor.groups.add(Group.objects.get(name=EDITOR))
+    draft.working_group.editors.add(editor)
+    client.force_login(editor)
+    response = client.get(address)
     assert response.status_code == 200
     assert "Only staff can see this page" in response.content.decode()
 
