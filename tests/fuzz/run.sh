@@ -47,7 +47,7 @@ fi
 TOKEN=$("$PY" manage.py shell -c "
 from django.contrib.auth.models import Group, User
 from rest_framework.authtoken.models import Token
-from projects.permissions import SECRETARIAT
+from partnership.permissions import SECRETARIAT
 user, _ = User.objects.get_or_create(username='fuzz-secretariat', defaults={'is_staff': True})
 user.groups.add(Group.objects.get(name=SECRETARIAT))
 print(Token.objects.get_or_create(user=user)[0].key)
