@@ -21,7 +21,11 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
-migrate: $(STAMP)
+# Local development settings for bare `manage.py` commands; never used when the variables are set.
+.env:
+	printf 'DEBUG=1\nSECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
+
+migrate: $(STAMP) .env
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py setup_roles
 

@@ -11,7 +11,7 @@ def run_settings(code, **env):
     base = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DATABASE_URL", "ALLOWED_HOSTS")}
     return subprocess.run(
         [sys.executable, "-c", PRINT + code],
-        env={**base, "DJANGO_SETTINGS_MODULE": "partnership.settings", **env},
+        env={**base, "DJANGO_SETTINGS_MODULE": "partnership.settings", "ENV_FILE": "/nonexistent/.env", **env},
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -53,3 +53,12 @@ def test_debug_allows_a_missing_secret_key_for_local_work():
     result = run_settings("print(s.DEBUG, s.ALLOWED_HOSTS)", DEBUG="1")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("True")
+
+
+def test_a_local_env_file_fills_in_what_the_environment_leaves_out(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("DEBUG=1\nSECRET_KEY=from-the-file\nTIME_ZONE=Asia/Tashkent\n")
+    result = run_settings("print(s.DEBUG, s.SECRET_KEY, s.TIME_ZONE)", ENV_FILE=str(env_file), TIME_ZONE="UTC")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "from-the-file", "UTC"]  # the environment wins
+
