@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ExportActionMixin, ImportMixin
-from import_export.formats.base_formats import CSV, XLSX
+from import_export.formats.base_formats import XLSX
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -34,13 +34,13 @@ from .models import (
     TradeFigure,
     WorkingGroup,
 )
-from .resources import TradeFigureResource
+from .resources import SpreadsheetSafeCSV, TradeFigureResource
 
 admin.site.site_header = _("Intergovernmental commission · partnership tracker")
 admin.site.site_title = _("Partnership tracker admin")
 admin.site.index_title = _("Data entry")
 
-FILE_FORMATS = [CSV, XLSX]
+FILE_FORMATS = [SpreadsheetSafeCSV, XLSX]
 
 
 class ExportSelectedMixin(ExportActionMixin):

@@ -4,7 +4,6 @@ from django.db.models import BooleanField, Case, Value, When
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from . import filters, serializers
-from .api_support import FORMAT_PARAMETER, StaffWriteViewSet
 from .models import (
     Agreement,
     CoChair,
@@ -18,6 +17,7 @@ from .models import (
     TradeFigure,
     WorkingGroup,
 )
+from .rest.viewsets import FORMAT_PARAMETER, StaffWriteViewSet
 
 SLUG = r"[-a-zA-Z0-9_]+"
 ID = r"[0-9]{1,18}"

@@ -4,19 +4,30 @@ A file is imported whole or not at all: unknown columns, a value that cannot be 
 to something that does not exist, the same key twice in the file, or anything the model's own
 validation (`full_clean`) refuses marks its row invalid with the column named, and then nothing
 is written (the import runs in one transaction that is rolled back).
+
+CSV exports are written by partnership.exports, the site's one CSV writer (formulas defused).
 """
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
+from import_export.formats.base_formats import CSV
 
+from .exports import csv_text
 from .models import Commission, Country, TradeFigure
 
 
 def translated(*names):
     """The per-language columns of translated fields: title_en, title_ru, …"""
     return [f"{name}_{code}" for name in names for code, _label in settings.LANGUAGES]
+
+
+class SpreadsheetSafeCSV(CSV):
+    """import-export's CSV format, its exports written by the site's CSV writer; imports unchanged."""
+
+    def export_data(self, dataset, **kwargs):
+        return csv_text(dataset.headers or [], dataset)
 
 
 class LookupWidget(widgets.ForeignKeyWidget):

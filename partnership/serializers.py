@@ -12,7 +12,6 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .api_exceptions import NON_FIELD
 from .models import (
     Agreement,
     CoChair,
@@ -26,6 +25,7 @@ from .models import (
     TradeFigure,
     WorkingGroup,
 )
+from .rest.errors import NON_FIELD
 
 
 class ModelValidatingSerializer(serializers.ModelSerializer):

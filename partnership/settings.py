@@ -182,21 +182,21 @@ BEHIND_SCHEDULE_MARGIN = env.int("BEHIND_SCHEDULE_MARGIN", default=15)
 STALE_UPDATE_DAYS = env.int("STALE_UPDATE_DAYS", default=90)
 
 # REST API (/api/v1/): reads for everyone over published content, writes for staff with a
-# token or a session. Shared behaviour lives in partnership/api_support.py.
+# token or a session. Shared behaviour lives in partnership/rest/.
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Filtering, pagination, throttling and permissions are set on the API's base viewset
-    # (partnership/api_support.py); these defaults cover the schema and documentation views.
+    # (partnership/rest/viewsets.py); these defaults cover the schema and documentation views.
     # Token first, so that a client without credentials gets 401 with WWW-Authenticate: Token.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "partnership.renderers.CSVRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "partnership.rest.renderers.CSVRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": env.str("API_ANON_RATE", default="120/minute")},
-    "EXCEPTION_HANDLER": "partnership.api_exceptions.api_exception_handler",
+    "EXCEPTION_HANDLER": "partnership.rest.errors.api_exception_handler",
     "DATETIME_FORMAT": "iso-8601",
 }
 SPECTACULAR_SETTINGS = {
@@ -233,7 +233,7 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "partnership.api_schema.document_errors",
+        "partnership.rest.schema.document_errors",
     ],
 }
 

@@ -14,8 +14,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from partnership.api import ID, SLUG, documented
-from partnership.api_support import FORMAT_PARAMETER, PublicViewSet, StaffWriteViewSet
 from partnership.models import Country, Sector, WorkingGroup
+from partnership.rest.viewsets import FORMAT_PARAMETER, PublicViewSet, StaffWriteViewSet
 
 from . import filters, serializers, services
 from .models import (

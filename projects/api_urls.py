@@ -1,14 +1,15 @@
 """The API: /api/v1/ resources, the OpenAPI schema and its documentation pages.
 
-URL names are `api:<model>-list` and `api:<model>-detail`, as DRF's router makes them.
+URL names are `api:<model>-list` and `api:<model>-detail`, as DRF's router makes them;
+`api:api-root` is /api/v1/ itself, the list of every resource.
 """
 
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter
 
 from partnership import api as commission_api
-from partnership.api_exceptions import api_not_found
+from partnership.rest.errors import api_not_found
+from partnership.rest.viewsets import Router
 
 from . import api
 
@@ -22,8 +23,7 @@ class DocsView(SpectacularSwaggerSplitView):
     url_name = "api:schema"
 
 
-router = DefaultRouter(use_regex_path=True)
-router.include_root_view = False
+router = Router(use_regex_path=True)
 router.register("countries", commission_api.CountryViewSet)
 router.register("commissions", commission_api.CommissionViewSet)
 router.register("sectors", commission_api.SectorViewSet)

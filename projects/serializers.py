@@ -4,7 +4,6 @@ Figures (USD equivalent, progress, overdue tasks, behind schedule) come from the
 annotations of Project.objects.with_figures(), never computed here.
 """
 
-from django.urls import NoReverseMatch
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
@@ -117,10 +116,7 @@ class ProjectListSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_page_url(self, obj):
-        try:
-            path = obj.get_absolute_url()
-        except NoReverseMatch:
-            return None
+        path = obj.get_absolute_url()
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
 

@@ -1,6 +1,6 @@
 """The project directory: filters with counts, search, sorting, pagination and downloads."""
 
-import csv
+import itertools
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Q
@@ -10,6 +10,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from partnership.exports import write_csv
 from partnership.models import Country, Sector, WorkingGroup
 from partnership.views import filter_errors
 
@@ -25,15 +26,6 @@ INVESTMENT_RANGES = [
     (100 * MILLION, 1000 * MILLION - 0.01, gettext_lazy("100 million to 1 billion")),
     (1000 * MILLION, None, gettext_lazy("1 billion and more")),
 ]
-
-
-def spreadsheet_safe(value):
-    """A CSV cell that a spreadsheet will not run as a formula (CSV injection)."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 class ProjectListView(TemplateView):
@@ -269,15 +261,11 @@ class ProjectListView(TemplateView):
     def download_csv(self, queryset):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="projects.csv"'
-        writer = None
-        for row in self.rows(queryset):
-            row["sectors"] = "; ".join(row["sectors"])
-            if writer is None:
-                writer = csv.DictWriter(response, fieldnames=list(row))
-                writer.writeheader()
-            writer.writerow({key: spreadsheet_safe(value) for key, value in row.items()})
-        if writer is None:
-            response.write("code,title,url\r\n")
+        rows = ({**row, "sectors": "; ".join(row["sectors"])} for row in self.rows(queryset))
+        first = next(rows, None)
+        header = list(first) if first else ["code", "title", "url"]
+        records = itertools.chain([first] if first else [], rows)
+        write_csv(response, header, (list(row.values()) for row in records))
         return response
 
     def download_json(self, queryset):

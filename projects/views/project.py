@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db.models import Avg, Prefetch
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
@@ -13,11 +13,8 @@ from ..models import Document, ProgressUpdate, Project, ProjectLocation, Project
 
 
 def api_url(slug):
-    """The project's JSON in the API (the API app may not be mounted yet in every checkout)."""
-    try:
-        return reverse("api:project-detail", kwargs={"slug": slug})
-    except NoReverseMatch:
-        return f"/api/v1/projects/{slug}/"
+    """The project's JSON in the API."""
+    return reverse("api:project-detail", kwargs={"slug": slug})
 
 
 class ProjectDetailView(DetailView):

@@ -4,9 +4,10 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
+from projects.api_urls import router
 from projects.models import Confidence, Document, ExchangeRate, ProgressUpdate, Project, Publication, Task
 from tests import factories as f
 from tests.api_helpers import assert_error, client_for, csv_rows, fresh_throttle  # noqa: F401
@@ -31,6 +32,46 @@ def ids(response):
 @pytest.fixture
 def api():
     return client_for()
+
+
+# --- the API root ---------------------------------------------------------------------------------
+
+ENDPOINTS = {
+    "countries", "commissions", "sectors", "working-groups", "co-chairs", "people", "meetings", "directives",
+    "agreements", "trade-figures", "events", "organisations", "projects", "tasks", "progress-updates",
+    "documents", "exchange-rates", "summary",
+}  # fmt: skip
+
+
+def test_api_root_lists_every_endpoint_each_answering(api):
+    response = api.get("/api/v1/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    links = response.json()
+    assert set(links) == {prefix for prefix, *_ in router.registry} and set(links) >= ENDPOINTS
+    for name, link in links.items():
+        assert link == f"http://testserver/api/v1/{name}/"
+        assert api.get(link).status_code == 200, name
+
+
+def test_footer_link_to_the_api_opens_its_root_in_a_browser(client, api):
+    assert '<a href="/api/v1/">Open data (API)</a>' in client.get("/en/").content.decode()
+    for response in (api.get("/api/v1/", {"format": "api"}), api.get("/api/v1/", HTTP_ACCEPT="text/html")):
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/html")
+        assert "http://testserver/api/v1/projects/" in response.content.decode()
+
+
+def test_api_root_is_strict_and_conditional_like_every_endpoint(api):
+    assert_error(api.get("/api/v1/", {"staus": "closed"}), 400, "staus")
+    assert_error(api.get("/api/v1/", {"format": "csv"}), 400, "format")
+    etag = api.get("/api/v1/")["ETag"]
+    assert api.get("/api/v1/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert "Accept" in api.get("/api/v1/")["Vary"]
+
+
+def test_api_root_is_not_in_the_schema(api):
+    assert "/api/v1/" not in api.get("/api/schema/", {"format": "json"}).json()["paths"]
 
 
 # --- the directory of projects --------------------------------------------------------------------
@@ -73,11 +114,7 @@ def test_project_row_carries_what_a_table_needs(api):
     assert row["planned_end"] == (TODAY + 100 * DAY).isoformat()
     assert row["demo"] is True
     assert row["url"] == f"http://testserver/api/v1/projects/{project.slug}/"
-    try:
-        page = "http://testserver" + reverse("projects:project-detail", kwargs={"slug": project.slug})
-    except NoReverseMatch:
-        page = None
-    assert row["page_url"] == page
+    assert row["page_url"] == "http://testserver" + reverse("projects:project-detail", kwargs={"slug": project.slug})
 
 
 def test_usd_equivalent_is_null_without_a_rate(api):

@@ -7,7 +7,7 @@ import yaml
 from django.core.management import call_command
 from openapi_spec_validator import validate
 
-from partnership.api_support import FilterBackend
+from partnership.rest.filtering import FilterBackend
 from projects import api_urls
 from tests.api_helpers import client_for, fresh_throttle  # noqa: F401
 

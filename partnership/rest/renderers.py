@@ -2,14 +2,14 @@
 
 Columns come from the serializer, so they are stable (the same header for an empty page).
 Nested objects become dotted columns (`working_group.name`); lists are joined with "; "
-(`sectors.slug` → "energy; transport").
+(`sectors.slug` → "energy; transport"). Written by partnership.exports, the site's one CSV
+writer, which keeps text that looks like a formula from running in a spreadsheet.
 """
-
-import csv
-import io
 
 from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer
+
+from ..exports import csv_text
 
 LIST_SEPARATOR = "; "
 
@@ -34,11 +34,11 @@ def cell(value):
         return ""
     if value is True or value is False:
         return "true" if value else "false"
-    return str(value)
+    return value
 
 
 def flatten(value, prefix="", out=None):
-    """One record as {dotted column: text}."""
+    """One record as {dotted column: cell value}."""
     out = {} if out is None else out
     if isinstance(value, dict):
         for key, item in value.items():
@@ -48,7 +48,7 @@ def flatten(value, prefix="", out=None):
         keys = dict.fromkeys(key for row in rows for key in row)
         for key in keys or [""]:
             column = f"{prefix}{key}" if key else prefix.rstrip(".")
-            out[column] = LIST_SEPARATOR.join(row.get(key, "") for row in rows)
+            out[column] = LIST_SEPARATOR.join(str(row.get(key, "")) for row in rows)
     else:
         out[prefix.rstrip(".")] = cell(value)
     return out
@@ -70,13 +70,8 @@ class CSVRenderer(BaseRenderer):
         else:
             records = [data]
         columns = self.columns(renderer_context.get("view"), records)
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(columns)
-        for record in records:
-            row = flatten(record)
-            writer.writerow([row.get(column, "") for column in columns])
-        return buffer.getvalue().encode(self.charset)
+        rows = (flatten(record) for record in records)
+        return csv_text(columns, ([row.get(column, "") for column in columns] for row in rows)).encode(self.charset)
 
     def columns(self, view, records):
         get_serializer = getattr(view, "get_serializer", None)

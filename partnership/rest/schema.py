@@ -11,7 +11,7 @@ from drf_spectacular.utils import OpenApiParameter
 class FilterBackendSchema(DjangoFilterExtension):
     """The django-filter parameters, with the numeric bounds the API enforces."""
 
-    target_class = "partnership.api_support.FilterBackend"
+    target_class = "partnership.rest.filtering.FilterBackend"
     priority = 1
 
     def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
