@@ -45,6 +45,11 @@ class StaticSitemap(I18nSitemap):
 class RecordSitemap(I18nSitemap):
     """Records with a page of their own: only the columns their address and date need."""
 
+    model = None
+
+    def records(self):
+        return self.model.objects.all()
+
     def items(self):
         return self.records().only("pk", "slug", "updated").order_by("pk")
 
@@ -57,18 +62,15 @@ class RecordSitemap(I18nSitemap):
 
 
 class WorkingGroupSitemap(RecordSitemap):
-    def records(self):
-        return WorkingGroup.objects.all()
+    model = WorkingGroup
 
 
 class MeetingSitemap(RecordSitemap):
-    def records(self):
-        return Meeting.objects.all()
+    model = Meeting
 
 
 class AgreementSitemap(RecordSitemap):
-    def records(self):
-        return Agreement.objects.all()
+    model = Agreement
 
 
 class EventSitemap(RecordSitemap):
