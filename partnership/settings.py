@@ -69,6 +69,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # ETag on every GET answer and 304 to a matching If-None-Match, cached or not.
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Last, next to the view: it needs the user and the language, and a cached answer still
+    # passes out through every middleware above (partnership/caching.py).
+    "partnership.caching.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "partnership.urls"
@@ -97,7 +102,12 @@ DATABASES = {
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Local memory by default (one copy per process); in production a Redis shared by every worker
+# and host, CACHE_URL=redis://127.0.0.1:6379/1, so that a write anywhere reaches every page.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Public pages and anonymous API answers are served from the cache until the content changes,
+# and at most this many seconds (0 turns the page cache off).
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

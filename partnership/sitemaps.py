@@ -1,6 +1,11 @@
-"""Sitemap sections of the commission side; every page in every language (i18n)."""
+"""Sitemap sections of the commission side; every page in every language (i18n).
+
+/sitemap.xml is an index of the sections; a section is split into pages of at most `limit`
+URLs, each a URL in one language with its alternates, so no file grows with the portfolio.
+"""
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 from django.urls import reverse
 
 from .models import Agreement, Event, Meeting, WorkingGroup
@@ -10,6 +15,7 @@ class I18nSitemap(Sitemap):
     i18n = True
     alternates = True
     x_default = True
+    limit = 5000  # URLs a page (Google takes up to 50,000 or 50 MB; this keeps a page near 4 MB)
 
 
 class StaticSitemap(I18nSitemap):
@@ -36,24 +42,37 @@ class StaticSitemap(I18nSitemap):
         return reverse(item)
 
 
-class WorkingGroupSitemap(I18nSitemap):
+class RecordSitemap(I18nSitemap):
+    """Records with a page of their own: only the columns their address and date need."""
+
+    model = None
+
+    def records(self):
+        return self.model.objects.all()
+
     def items(self):
-        return WorkingGroup.objects.order_by("pk")
+        return self.records().only("pk", "slug", "updated").order_by("pk")
 
     def lastmod(self, obj):
         return obj.updated
 
-
-class MeetingSitemap(WorkingGroupSitemap):
-    def items(self):
-        return Meeting.objects.order_by("pk")
-
-
-class AgreementSitemap(WorkingGroupSitemap):
-    def items(self):
-        return Agreement.objects.order_by("pk")
+    def get_latest_lastmod(self):
+        # For the index: one aggregate instead of reading every record.
+        return self.records().aggregate(latest=Max("updated"))["latest"]
 
 
-class EventSitemap(WorkingGroupSitemap):
-    def items(self):
-        return Event.objects.published().order_by("pk")
+class WorkingGroupSitemap(RecordSitemap):
+    model = WorkingGroup
+
+
+class MeetingSitemap(RecordSitemap):
+    model = Meeting
+
+
+class AgreementSitemap(RecordSitemap):
+    model = Agreement
+
+
+class EventSitemap(RecordSitemap):
+    def records(self):
+        return Event.objects.published()

@@ -3,8 +3,8 @@
 from partnership.sitemaps import (
     AgreementSitemap,
     EventSitemap,
-    I18nSitemap,
     MeetingSitemap,
+    RecordSitemap,
     StaticSitemap,
     WorkingGroupSitemap,
 )
@@ -12,12 +12,9 @@ from partnership.sitemaps import (
 from .models import Project
 
 
-class ProjectSitemap(I18nSitemap):
-    def items(self):
-        return Project.objects.published().order_by("pk")
-
-    def lastmod(self, obj):
-        return obj.updated
+class ProjectSitemap(RecordSitemap):
+    def records(self):
+        return Project.objects.published()
 
 
 SITEMAPS = {

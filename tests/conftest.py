@@ -54,3 +54,14 @@ def english_after_each_test():
     yield
     translation.activate("en")
 
+
+@pytest.fixture(autouse=True)
+def page_cache_off(settings):
+    """Tests write inside a transaction that never commits, so the content version would never
+    move: the page cache is off and empty unless a test turns it on (tests/partnership/test_cache.py)."""
+    from django.core.cache import cache
+
+    settings.PAGE_CACHE_SECONDS = 0
+    cache.clear()
+    yield
+    cache.clear()

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
+from partnership.caching import bump_on_commit
 from partnership.models import Commission, Country, Event, Sector, WorkingGroup
 
 from ..models import (
@@ -303,6 +304,7 @@ def load_demo(count=72, today=None):
     """Add demo projects DEMO-00001 … up to `count`; returns a Tally."""
     today = today or timezone.localdate()
     tally = Tally()
+    bump_on_commit()  # bulk_create sends no signals: new pages for the cache when this commits
     with translation.override("en"):
         commission = Commission.objects.get(slug=COMMISSION_SLUG)
         countries = {c.code: c for c in Country.objects.all()}

@@ -21,6 +21,7 @@ from projects.models import (
     Publication,
     Task,
 )
+from projects.sitemaps import SITEMAPS
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -251,6 +252,7 @@ def test_nothing_unpublished_appears_on_any_public_page_feed_or_download(client,
         url("partnership:agreement-detail", slug="railway-agreement"),
         url("partnership:commission-detail"),
         "/sitemap.xml",
+        *[f"/sitemap-{section}.xml" for section in SITEMAPS],
     ]
     for address in addresses:
         body = client.get(address).content.decode()
@@ -534,7 +536,8 @@ def test_feeds_hold_published_updates_only(client, portfolio):
 
 
 def test_sitemap_lists_published_projects_in_every_language(client, portfolio):
-    body = client.get("/sitemap.xml").content.decode()
+    assert "http://testserver/sitemap-projects.xml" in client.get("/sitemap.xml").content.decode()
+    body = client.get("/sitemap-projects.xml").content.decode()
     for lang in LANGUAGES:
         assert f"/{lang}/projects/solar/" in body
     assert "/projects/hidden-" not in body
