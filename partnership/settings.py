@@ -107,7 +107,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # Public pages and anonymous API answers are served from the cache until the content changes,
 # and at most this many seconds (0 turns the page cache off).
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+# The content version lives in that cache: with a per-process cache (local memory) each worker
+# would keep its own, and a worker that did not make a write would serve the old page. So the page
+# cache is on by default only in one process (DEBUG, `make run`) or with a shared cache.
+_PER_PROCESS_CACHE = CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if _PER_PROCESS_CACHE and not DEBUG else 600)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

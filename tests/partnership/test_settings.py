@@ -62,3 +62,13 @@ def test_a_local_env_file_fills_in_what_the_environment_leaves_out(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "from-the-file", "UTC"]  # the environment wins
 
+
+
+def test_page_cache_is_off_in_production_without_a_shared_cache():
+    """With a per-process cache, gunicorn's workers would each keep their own content version."""
+    show = "print(s.PAGE_CACHE_SECONDS)"
+    key = "x" * 50
+    assert run_settings(show, SECRET_KEY=key).stdout.strip() == "0"
+    assert run_settings(show, SECRET_KEY=key, CACHE_URL="redis://127.0.0.1:6379/1").stdout.strip() == "600"
+    assert run_settings(show, SECRET_KEY=key, PAGE_CACHE_SECONDS="30").stdout.strip() == "30"
+    assert run_settings(show, DEBUG="1").stdout.strip() == "600"
