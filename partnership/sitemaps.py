@@ -3,7 +3,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Agreement, Event, Meeting, WorkingGroup
+from .models import Agreement, Commission, Event, Meeting, WorkingGroup
 
 
 class I18nSitemap(Sitemap):
@@ -21,6 +21,7 @@ class StaticSitemap(I18nSitemap):
         "projects:project-map",
         "projects:report",
         "partnership:commission-detail",
+        "partnership:commission-list",
         "partnership:workinggroup-list",
         "partnership:meeting-list",
         "partnership:directive-list",
@@ -34,6 +35,22 @@ class StaticSitemap(I18nSitemap):
 
     def location(self, item):
         return reverse(item)
+
+
+class CommissionSitemap(I18nSitemap):
+    """Each commission's page, progress report and trade page."""
+
+    names = ["partnership:commission-detail", "projects:report", "partnership:trade"]
+
+    def items(self):
+        return [(commission, name) for commission in Commission.objects.order_by("pk") for name in self.names]
+
+    def location(self, item):
+        commission, name = item
+        return reverse(name, kwargs={"slug": commission.slug})
+
+    def lastmod(self, item):
+        return item[0].updated
 
 
 class WorkingGroupSitemap(I18nSitemap):

@@ -2,6 +2,7 @@
 
 from partnership.sitemaps import (
     AgreementSitemap,
+    CommissionSitemap,
     EventSitemap,
     I18nSitemap,
     MeetingSitemap,
@@ -23,6 +24,7 @@ class ProjectSitemap(I18nSitemap):
 SITEMAPS = {
     "pages": StaticSitemap,
     "projects": ProjectSitemap,
+    "commissions": CommissionSitemap,
     "working-groups": WorkingGroupSitemap,
     "meetings": MeetingSitemap,
     "agreements": AgreementSitemap,
