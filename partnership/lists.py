@@ -52,6 +52,10 @@ class FilteredListView(FilterView):
             return self.page_not_found(exc)
         return self.render_to_response(context)
 
+    def get_filterset_kwargs(self, filterset_class):
+        # Always bound (FilterView leaves an empty query string unbound), so is_valid() means valid.
+        return {**super().get_filterset_kwargs(filterset_class), "data": self.request.GET}
+
     def input_errors(self):
         return [] if self.filterset.is_valid() else filter_errors(self.filterset)
 
