@@ -123,3 +123,10 @@ def test_commission_list_query_count_does_not_grow(client, django_assert_num_que
         f.WorkingGroupFactory(commission=f.CommissionFactory(slug=f"c-{i}"), slug=f"g-{i}")
     with django_assert_num_queries(3):
         assert client.get(url("partnership:commission-list")).status_code == 200
+
+
+def test_commission_list_is_translated(client, two_commissions):
+    for lang, heading in (("ru", "Комиссии"), ("kk", "Комиссиялар"), ("uz", "Komissiyalar")):
+        with translation.override(lang):
+            address = reverse("partnership:commission-list")
+        assert f"<h1>{heading}</h1>" in client.get(address).content.decode()
