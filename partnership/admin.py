@@ -177,7 +177,7 @@ class WorkingGroupCoChairInline(CoChairInline):
 
 @admin.register(Commission)
 class CommissionAdmin(TranslatedHistoryAdmin):
-    list_display = ["name", "short_name", "established", "trade_target_usd", "trade_target_year", "group_count"]
+    list_display = ["name", "short_name", "slug", "established", "trade_target_usd", "trade_target_year", "group_count"]
     list_filter = ["countries"]
     search_fields = ["name", "name_en", "short_name", "slug"]
     autocomplete_fields = ["countries"]

@@ -1,5 +1,7 @@
 """The commission side of the domain: who meets, who chairs, what was decided and signed."""
 
+import logging
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -8,6 +10,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
 
 
 class TimeStamped(models.Model):
@@ -62,6 +66,24 @@ class Country(TimeStamped):
             self.code = self.code.upper()
 
 
+class CommissionQuerySet(models.QuerySet):
+    def default(self):
+        """The commission the single-commission pages (/commission/, /trade/, /reports/) show.
+
+        `settings.DEFAULT_COMMISSION` names it by slug. Unset (or naming no recorded commission),
+        it is the only commission, else the first one recorded: adding a second commission in the
+        admin never moves the site's pages to it. One query either way.
+        """
+        slug = settings.DEFAULT_COMMISSION
+        ordering = ["created", "pk"]
+        if slug:
+            ordering.insert(0, models.Case(models.When(slug=slug, then=0), default=1))
+        commission = self.order_by(*ordering).first()
+        if slug and commission is not None and commission.slug != slug:
+            logger.warning("DEFAULT_COMMISSION %r names no commission; showing %r.", slug, commission.slug)
+        return commission
+
+
 class Commission(TimeStamped):
     """An intergovernmental commission: the body whose work the site tracks."""
 
@@ -81,6 +103,8 @@ class Commission(TimeStamped):
     )
     trade_target_year = models.PositiveSmallIntegerField(_("trade target year"), null=True, blank=True)
     source = models.TextField(_("source"), blank=True)
+
+    objects = CommissionQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -104,7 +128,7 @@ class Commission(TimeStamped):
         return self.short_name or self.name
 
     def get_absolute_url(self):
-        return reverse("partnership:commission-detail")
+        return reverse("partnership:commission-detail", kwargs={"slug": self.slug})
 
     def clean(self):
         if (self.trade_target_usd is None) != (self.trade_target_year is None):

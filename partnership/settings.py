@@ -194,6 +194,9 @@ CONTENT_SECURITY_POLICY = {
 BEHIND_SCHEDULE_MARGIN = env.int("BEHIND_SCHEDULE_MARGIN", default=15)
 # A project with no published progress update for this many days is flagged as stale.
 STALE_UPDATE_DAYS = env.int("STALE_UPDATE_DAYS", default=90)
+# The slug of the commission that /commission/, /trade/ and /reports/ show. Empty: the only
+# commission, else the first one recorded (see CommissionQuerySet.default()).
+DEFAULT_COMMISSION = env.str("DEFAULT_COMMISSION", default="")
 
 # REST API (/api/v1/): reads for everyone over published content, writes for staff with a
 # token or a session. Shared behaviour lives in partnership/rest/.

@@ -7,7 +7,13 @@ from . import views
 app_name = "partnership"
 
 urlpatterns = [
+    # /commission/ and /trade/ show the site's default commission (the same page, not a redirect);
+    # each commission has its own pages under /commissions/<slug>/. A name shared by two patterns
+    # reverses to the one whose arguments match.
     path("commission/", views.CommissionView.as_view(), name="commission-detail"),
+    path("commissions/", views.CommissionListView.as_view(), name="commission-list"),
+    path("commissions/<slug:slug>/", views.CommissionView.as_view(), name="commission-detail"),
+    path("commissions/<slug:slug>/trade/", views.TradeView.as_view(), name="trade"),
     path("working-groups/", views.WorkingGroupListView.as_view(), name="workinggroup-list"),
     path("working-groups/<slug:slug>/", views.WorkingGroupDetailView.as_view(), name="workinggroup-detail"),
     path("meetings/", views.MeetingListView.as_view(), name="meeting-list"),

@@ -8,7 +8,7 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
 
-from .models import Agreement, Event, Meeting, WorkingGroup
+from .models import Agreement, Commission, Event, Meeting, WorkingGroup
 
 
 class I18nSitemap(Sitemap):
@@ -27,6 +27,7 @@ class StaticSitemap(I18nSitemap):
         "projects:project-map",
         "projects:report",
         "partnership:commission-detail",
+        "partnership:commission-list",
         "partnership:workinggroup-list",
         "partnership:meeting-list",
         "partnership:directive-list",
@@ -42,6 +43,7 @@ class StaticSitemap(I18nSitemap):
         return reverse(item)
 
 
+<<<<<<< HEAD
 class RecordSitemap(I18nSitemap):
     """Records with a page of their own: only the columns their address and date need."""
 
@@ -50,6 +52,25 @@ class RecordSitemap(I18nSitemap):
     def records(self):
         return self.model.objects.all()
 
+=======
+class CommissionSitemap(I18nSitemap):
+    """Each commission's page, progress report and trade page."""
+
+    names = ["partnership:commission-detail", "projects:report", "partnership:trade"]
+
+    def items(self):
+        return [(commission, name) for commission in Commission.objects.order_by("pk") for name in self.names]
+
+    def location(self, item):
+        commission, name = item
+        return reverse(name, kwargs={"slug": commission.slug})
+
+    def lastmod(self, item):
+        return item[0].updated
+
+
+class WorkingGroupSitemap(I18nSitemap):
+>>>>>>> h4
     def items(self):
         return self.records().only("pk", "slug", "updated").order_by("pk")
 

@@ -6,7 +6,6 @@ through reverse relations, whose managers carry the portfolio's queryset methods
 """
 
 from django.apps import apps
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import DatabaseError, connection
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
@@ -18,11 +17,10 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import charts
-from .filters import DirectiveFilter, MeetingFilter
+from .filters import AgreementFilter, DirectiveFilter, EventFilter, MeetingFilter, WorkingGroupFilter
+from .lists import FilteredListView
 from .models import Agreement, CoChair, Commission, Directive, Event, Meeting, TradeFigure, WorkingGroup
 from .templatetags.site_tags import money
-
-PUBLISHED = "published"
 
 
 @never_cache
@@ -49,8 +47,17 @@ def robots_txt(request):
 
 
 def main_commission():
-    """The commission the site is about (the first one, when several are recorded)."""
-    return Commission.objects.order_by("pk").first()
+    """The commission the single-commission pages show (see CommissionQuerySet.default())."""
+    return Commission.objects.default()
+
+
+def commission_or_404(slug=None, queryset=None):
+    """The commission with this slug, or the site's default commission when no slug is given."""
+    queryset = Commission.objects.all() if queryset is None else queryset
+    commission = queryset.filter(slug=slug).first() if slug else queryset.default()
+    if commission is None:
+        raise Http404(_("No commission has been recorded yet.") if not slug else _("No such commission."))
+    return commission
 
 
 def published_projects():
@@ -58,33 +65,20 @@ def published_projects():
     return apps.get_model("projects", "Project").objects.published()
 
 
-def filter_errors(filterset):
-    """(label, messages) pairs naming each query-string value a FilterSet could not use."""
-    return [
-        (filterset.filters[name].label if name in filterset.filters else name, messages)
-        for name, messages in filterset.errors.items()
-    ]
-
-
-def paginate(request, queryset, per_page):
-    """A page of `queryset`, or a 404 page that says why when the page number is wrong."""
-    paginator = Paginator(queryset, per_page)
-    try:
-        return paginator.page(request.GET.get("page", 1))
-    except (PageNotAnInteger, EmptyPage) as exc:
-        raise Http404(
-            _("There is no page “%(page)s” in this list; it has %(pages)s page(s).")
-            % {"page": request.GET.get("page"), "pages": paginator.num_pages}
-        ) from exc
+class CommissionListView(ListView):
+    template_name = "partnership/commission_list.html"
+    context_object_name = "commissions"
+    queryset = Commission.objects.prefetch_related("countries", "working_groups")
 
 
 class CommissionView(TemplateView):
+    """A commission's page; at /commission/ the site's default commission."""
+
     template_name = "partnership/commission_detail.html"
 
     def get_context_data(self, **kwargs):
-        commission = Commission.objects.prefetch_related("countries", "working_groups").order_by("pk").first()
-        if commission is None:
-            raise Http404(_("No commission has been recorded yet."))
+        queryset = Commission.objects.prefetch_related("countries", "working_groups")
+        commission = commission_or_404(self.kwargs.get("slug"), queryset)
         chairs = CoChair.objects.filter(commission=commission).select_related("person", "country")
         return super().get_context_data(
             commission=commission,
@@ -98,9 +92,11 @@ class CommissionView(TemplateView):
         )
 
 
-class WorkingGroupListView(ListView):
+class WorkingGroupListView(FilteredListView):
     template_name = "partnership/workinggroup_list.html"
     context_object_name = "groups"
+    filterset_class = WorkingGroupFilter
+    paginate_by = None
 
     def get_queryset(self):
         return WorkingGroup.objects.select_related("commission").prefetch_related(
@@ -140,22 +136,14 @@ class WorkingGroupDetailView(DetailView):
         )
 
 
-class MeetingListView(ListView):
+class MeetingListView(FilteredListView):
     template_name = "partnership/meeting_list.html"
     context_object_name = "meetings"
-    paginate_by = 30
-
-    def get_queryset(self):
-        self.filterset = MeetingFilter(self.request.GET, queryset=Meeting.objects.prefetch_related("working_groups"))
-        return self.filterset.qs if self.filterset.is_valid() else Meeting.objects.none()
+    filterset_class = MeetingFilter
+    queryset = Meeting.objects.prefetch_related("working_groups")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(filterset=self.filterset, kinds=Meeting.Kind.choices, **kwargs)
-
-    def render_to_response(self, context, **kwargs):
-        if not self.filterset.is_valid():
-            kwargs["status"] = 400
-        return super().render_to_response(context, **kwargs)
+        return super().get_context_data(kinds=Meeting.Kind.choices, **kwargs)
 
 
 class MeetingDetailView(DetailView):
@@ -174,32 +162,37 @@ class MeetingDetailView(DetailView):
         )
 
 
-class DirectiveListView(TemplateView):
+class DirectiveListView(FilteredListView):
     """The directives tracker: every decision with its state, overdue ones marked."""
 
     template_name = "partnership/directive_list.html"
+    filterset_class = DirectiveFilter
+    paginate_by = 50
+    queryset = (
+        Directive.objects.select_related("meeting")
+        .prefetch_related("working_groups")
+        .order_by("-meeting__date", "order", "pk")
+    )
 
-    def get(self, request, *args, **kwargs):
-        queryset = Directive.objects.select_related("meeting").prefetch_related("working_groups")
-        filterset = DirectiveFilter(request.GET, queryset=queryset.order_by("-meeting__date", "order", "pk"))
-        context = self.get_context_data(
-            filterset=filterset,
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
             counts=Directive.objects.state_counts(),
             statuses=Directive.Status.choices,
             groups=WorkingGroup.objects.all(),
             today=timezone.localdate(),
+            **kwargs,
         )
-        if not filterset.is_valid():
-            context["errors"] = filter_errors(filterset)
-            return self.render_to_response(context, status=400)
-        context["page"] = paginate(request, filterset.qs, 50)
-        return self.render_to_response(context)
 
 
-class AgreementListView(ListView):
+class AgreementListView(FilteredListView):
     template_name = "partnership/agreement_list.html"
     context_object_name = "agreements"
+    filterset_class = AgreementFilter
+    paginate_by = 50
     queryset = Agreement.objects.all()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(kinds=Agreement.Kind.choices, statuses=Agreement.Status.choices, **kwargs)
 
 
 class AgreementDetailView(DetailView):
@@ -215,9 +208,7 @@ class TradeView(TemplateView):
     template_name = "partnership/trade.html"
 
     def get_context_data(self, **kwargs):
-        commission = main_commission()
-        if commission is None:
-            raise Http404(_("No commission has been recorded yet."))
+        commission = commission_or_404(self.kwargs.get("slug"))
         figures = list(
             TradeFigure.objects.filter(commission=commission).select_related("reporting_country").order_by("year")
         )
@@ -253,18 +244,23 @@ class TradeView(TemplateView):
         )
 
 
-class EventListView(TemplateView):
+class EventListView(FilteredListView):
+    """Upcoming events, then past ones a page at a time; the same filters apply to both."""
+
     template_name = "partnership/event_list.html"
+    filterset_class = EventFilter
+
+    def get_queryset(self):
+        events = Event.objects.published()
+        return events.exclude(pk__in=events.upcoming(timezone.localdate()).values("pk")).order_by("-start_date")
 
     def get_context_data(self, **kwargs):
-        today = timezone.localdate()
-        events = Event.objects.published()
-        upcoming = events.upcoming(today)
-        return super().get_context_data(
-            upcoming=upcoming.order_by("start_date"),
-            past=paginate(self.request, events.exclude(pk__in=upcoming.values("pk")).order_by("-start_date"), 30),
-            **kwargs,
-        )
+        upcoming = Event.objects.published().upcoming(timezone.localdate()).order_by("start_date")
+        # On a 400 page neither list has rows.
+        upcoming = self.filterset.filter_queryset(upcoming) if self.filterset.is_valid() else upcoming.none()
+        context = super().get_context_data(upcoming=upcoming, kinds=Event.Kind.choices, **kwargs)
+        context["past"] = context["page_obj"]
+        return context
 
 
 class EventDetailView(DetailView):

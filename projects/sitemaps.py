@@ -2,6 +2,7 @@
 
 from partnership.sitemaps import (
     AgreementSitemap,
+    CommissionSitemap,
     EventSitemap,
     MeetingSitemap,
     RecordSitemap,
@@ -20,6 +21,7 @@ class ProjectSitemap(RecordSitemap):
 SITEMAPS = {
     "pages": StaticSitemap,
     "projects": ProjectSitemap,
+    "commissions": CommissionSitemap,
     "working-groups": WorkingGroupSitemap,
     "meetings": MeetingSitemap,
     "agreements": AgreementSitemap,

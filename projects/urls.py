@@ -13,6 +13,7 @@ urlpatterns = [
     path("projects/<slug:slug>/feed/", feeds.ProjectUpdatesFeed(), name="project-feed"),
     path("map/", views.ProjectMapView.as_view(), name="project-map"),
     path("reports/", views.ReportView.as_view(), name="report"),
+    path("commissions/<slug:slug>/reports/", views.ReportView.as_view(), name="report"),
     path(
         "reports/working-groups/<slug:slug>/",
         views.ReportView.as_view(scope="working_group"),

@@ -2,17 +2,15 @@
 
 import itertools
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.generic import TemplateView
 
 from partnership.exports import write_csv
+from partnership.lists import FilteredListView, PageNotInList
 from partnership.models import Country, Sector, WorkingGroup
-from partnership.views import filter_errors
 
 from ..filters import ProjectFilter
 from ..models import Confidence, Project, ProjectLocation
@@ -28,52 +26,37 @@ INVESTMENT_RANGES = [
 ]
 
 
-class ProjectListView(TemplateView):
+class ProjectListView(FilteredListView):
     """The directory: filters with counts, search, sorting, pagination and downloads."""
 
     template_name = "projects/project_list.html"
+    filterset_class = ProjectFilter
+    paginate_by = PAGE_SIZE
     formats = ("csv", "json")
 
     def get(self, request, *args, **kwargs):
+        query = request.GET.copy()
+        download = query.pop("format", [None])[-1]
+        query.pop("page", None)
         published = Project.objects.published()
-        base = published.with_figures()
-        data = request.GET.copy()
-        download = data.pop("format", [None])[-1]
-        data.pop("page", None)
-        filterset = ProjectFilter(data, queryset=published.for_directory(), request=request)
-        context = self.get_context_data(filterset=filterset, query=data)
-        errors = []
+        self.filterset = ProjectFilter(query, queryset=published.for_directory(), request=request)
+        errors = self.input_errors()
         if download and download not in self.formats:
-            errors.append((_("Download format"), [_("Choose csv or json.")]))
-        if not filterset.is_valid():
-            errors += filter_errors(filterset)
+            errors.insert(0, (_("Download format"), [_("Choose csv or json.")]))
         if errors:
-            context.update(errors=errors, facets=[])
-            return self.render_to_response(context, status=400)
-        queryset = filterset.qs
-        if not filterset.form.cleaned_data.get("ordering"):
+            return self.explain(400, errors=errors, query=query, facets=[])
+        queryset = self.filterset.qs
+        if not self.filterset.form.cleaned_data.get("ordering"):
             queryset = queryset.order_by("code")
         if download:
             return getattr(self, f"download_{download}")(queryset)
-        paginator = Paginator(queryset, PAGE_SIZE)
+        self.object_list = queryset
         try:
-            page = paginator.page(request.GET.get("page", 1))
-        except (PageNotAnInteger, EmptyPage):
-            context.update(
-                page_error=_("There is no page “%(page)s” in this list; it has %(pages)s page(s).")
-                % {"page": request.GET.get("page"), "pages": paginator.num_pages},
-                count=paginator.count,
-                facets=[],
-            )
-            return self.render_to_response(context, status=404)
-        facets = self.facets(filterset, base)
-        context.update(
-            page=page,
-            projects=page.object_list,
-            count=paginator.count,
-            facets=facets,
-            active=self.active_filters(facets, data),
-        )
+            context = self.get_context_data(query=query)
+        except PageNotInList as exc:
+            return self.page_not_found(exc, query=query, facets=[])
+        facets = self.facets(self.filterset, published.with_figures())
+        context.update(projects=context["page"].object_list, facets=facets, active=self.active_filters(facets, query))
         return self.render_to_response(context)
 
     @staticmethod

@@ -3,7 +3,6 @@
 from django import forms
 from django.conf import settings
 from django.db.models import Count, Q, Sum
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +12,7 @@ from django.views.generic import TemplateView
 from partnership import charts
 from partnership.models import Directive, Sector, WorkingGroup
 from partnership.templatetags.site_tags import money, percent
-from partnership.views import main_commission
+from partnership.views import commission_or_404
 
 from ..models import Project, Task
 from ..validators import validate_as_of
@@ -90,10 +89,8 @@ class ReportView(TemplateView):
             return get_object_or_404(WorkingGroup.objects.select_related("commission"), slug=self.kwargs["slug"])
         if self.scope == "sector":
             return get_object_or_404(Sector, slug=self.kwargs["slug"])
-        commission = main_commission()
-        if commission is None:
-            raise Http404(_("No commission has been recorded yet."))
-        return commission
+        # The commission named in the address, else the site's default one (/reports/).
+        return commission_or_404(self.kwargs.get("slug"))
 
     def projects(self, subject):
         published = Project.objects.published()

@@ -297,3 +297,52 @@ def test_404_page_says_why_when_there_is_a_reason_and_no_internal_names(client):
 def test_the_bare_address_sends_visitors_to_their_language(client):
     assert client.get("/", HTTP_ACCEPT_LANGUAGE="ru").headers["Location"] == "/ru/"
     assert client.get("/", HTTP_ACCEPT_LANGUAGE="de").headers["Location"] == "/en/"
+
+
+@pytest.mark.parametrize(
+    ("name", "query", "named"),
+    [
+        ("partnership:meeting-list", "kind=picnic", "Kind"),
+        ("partnership:directive-list", "overdue=perhaps&status=lost", "Status"),
+        ("partnership:agreement-list", "kind=handshake", "Kind"),
+        ("partnership:event-list", "year=soon", "Year"),
+    ],
+)
+def test_every_list_names_the_filter_value_it_could_not_use(client, commission_data, name, query, named):
+    response = client.get(url(name) + "?" + query)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "We could not use part of your request" in body
+    assert f"<strong>{named}:</strong>" in body
+    assert "Fifth session" not in body and "Energy agreement" not in body and "Old fair" not in body
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["partnership:meeting-list", "partnership:directive-list", "partnership:agreement-list", "partnership:event-list"],
+)
+@pytest.mark.parametrize("page", ["9", "0", "x"])
+def test_every_list_explains_a_page_that_is_not_there(client, commission_data, name, page):
+    response = client.get(url(name) + f"?page={page}")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert f"There is no page “{page}” in this list; it has 1 page(s)." in body
+    assert "Go to the first page" in body
+
+
+def test_list_filters_and_pagination_links_keep_the_filters(client, commission_data):
+    commission = commission_data["commission"]
+    for i in range(31):
+        f.MeetingFactory(
+            commission=commission, title=f"Session {i}", kind="working_group", date=datetime.date(2021, 1, 1)
+        )
+    first = client.get(url("partnership:meeting-list") + "?kind=working_group&year=2021")
+    assert first.context["count"] == 31
+    assert 'href="?kind=working_group&amp;year=2021&amp;page=2"' in first.content.decode()
+    second = client.get(url("partnership:meeting-list") + "?kind=working_group&year=2021&page=2")
+    assert len(second.context["meetings"]) == 1  # 30 a page: the 31st is alone on page 2
+    agreements = client.get(url("partnership:agreement-list") + "?q=energy").context["agreements"]
+    assert [a.title for a in agreements] == ["Energy agreement"]
+    assert client.get(url("partnership:agreement-list") + "?q=nothing-like-it").context["count"] == 0
+    events = client.get(url("partnership:event-list") + f"?year={TODAY.year - 5}")
+    assert list(events.context["upcoming"]) == [] and list(events.context["past"].object_list) == []
