@@ -43,16 +43,6 @@ class StaticSitemap(I18nSitemap):
         return reverse(item)
 
 
-<<<<<<< HEAD
-class RecordSitemap(I18nSitemap):
-    """Records with a page of their own: only the columns their address and date need."""
-
-    model = None
-
-    def records(self):
-        return self.model.objects.all()
-
-=======
 class CommissionSitemap(I18nSitemap):
     """Each commission's page, progress report and trade page."""
 
@@ -69,8 +59,14 @@ class CommissionSitemap(I18nSitemap):
         return item[0].updated
 
 
-class WorkingGroupSitemap(I18nSitemap):
->>>>>>> h4
+class RecordSitemap(I18nSitemap):
+    """Records with a page of their own: only the columns their address and date need."""
+
+    model = None
+
+    def records(self):
+        return self.model.objects.all()
+
     def items(self):
         return self.records().only("pk", "slug", "updated").order_by("pk")
 
