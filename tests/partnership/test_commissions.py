@@ -109,7 +109,7 @@ def test_unknown_commission_is_404(client, two_commissions):
 
 
 def test_sitemap_lists_every_commission_page_in_every_language(client, two_commissions):
-    body = client.get("/sitemap.xml").content.decode()
+    body = client.get("/sitemap-commissions.xml").content.decode()
     for slug in ("kz-uz", "kz-kg"):
         for lang in ("en", "ru", "kk", "uz"):
             assert f"http://testserver/{lang}/commissions/{slug}/</loc>" in body
