@@ -8,19 +8,12 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
 
 from partnership.models import CoChair, Directive, Event, TradeFigure
 from tests import factories as f
+from tests.helpers import admin_url
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    """Requests in other languages leave that language active in the thread; undo it."""
-    yield
-    translation.activate("en")
 
 
 # Reference data editors read (to choose from) but never change; the rest is the secretariat's.
@@ -56,11 +49,6 @@ def records(people):
         "tradefigure": f.TradeFigureFactory(commission=commission),
         "event": f.EventFactory(commission=commission),
     }
-
-
-def admin_url(obj_or_model, view, *args):
-    opts = obj_or_model._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
 
 
 def expected(role, model_name, page):
