@@ -78,4 +78,3 @@ def english_after_each_test():
     translation.activate("en")
     yield
     translation.activate("en")
-

@@ -12,7 +12,6 @@ from tests.helpers import DAY, assert_error, client_for, csv_rows
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_throttle")]
 
 
-
 def keys(response, key):
     assert response.status_code == 200, response.content[:500]
     return sorted(str(row[key]) for row in response.json()["results"])

@@ -26,8 +26,6 @@ from tests.helpers import admin_url
 pytestmark = pytest.mark.django_db
 
 
-
-
 @pytest.fixture
 def world(make_editor, secretariat):
     """Two working groups, each with a complete draft project and one record of every kind."""
