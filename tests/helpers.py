@@ -31,6 +31,16 @@ def admin_url(obj_or_model, view, *args):
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
 
 
+def admin_pages(obj):
+    """The admin pages of one record, by name: changelist, add, change and history."""
+    return {
+        "changelist": admin_url(obj, "changelist"),
+        "add": admin_url(obj, "add"),
+        "change": admin_url(obj, "change", obj.pk),
+        "history": admin_url(obj, "history", obj.pk),
+    }
+
+
 def refused_by_db(callable_):
     """The database itself refuses what `callable_` writes."""
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from partnership.models import CoChair, Directive, Event, TradeFigure
 from tests import factories as f
-from tests.helpers import admin_url
+from tests.helpers import admin_pages, admin_url
 
 pytestmark = pytest.mark.django_db
 
@@ -82,13 +82,7 @@ def test_every_page_answers_as_the_role_allows(client, people, records, role, mo
     if role != "anonymous":
         client.force_login(people[role])
     obj = records[model_name]
-    pages = {
-        "changelist": admin_url(obj, "changelist"),
-        "add": admin_url(obj, "add"),
-        "change": admin_url(obj, "change", obj.pk),
-        "history": admin_url(obj, "history", obj.pk),
-    }
-    for page, url in pages.items():
+    for page, url in admin_pages(obj).items():
         response = client.get(url)
         assert response.status_code == expected(role, model_name, page), (page, url)
         if response.status_code == 302:

@@ -21,7 +21,7 @@ from projects.models import (
     Task,
 )
 from tests import factories as f
-from tests.helpers import admin_url
+from tests.helpers import admin_pages, admin_url
 
 pytestmark = pytest.mark.django_db
 
@@ -106,13 +106,7 @@ def record_of_a(world, model_name):
 def test_every_page_answers_as_the_role_allows(client, world, role, model_name):
     login(client, world.get(role))
     obj = record_of_a(world, model_name)
-    pages = {
-        "changelist": admin_url(obj, "changelist"),
-        "add": admin_url(obj, "add"),
-        "change": admin_url(obj, "change", obj.pk),
-        "history": admin_url(obj, "history", obj.pk),
-    }
-    for page, url in pages.items():
+    for page, url in admin_pages(obj).items():
         response = client.get(url)
         assert response.status_code == expected(role, model_name, page), (page, url)
         if response.status_code == 302:
