@@ -1,6 +1,31 @@
 import pytest
+from django.core.cache import cache
+from django.utils import timezone
 
 from partnership.permissions import setup_roles
+
+
+@pytest.fixture
+def today():
+    """The local date the code under test uses, read when the test runs (never at import, which
+    would be wrong after midnight); tests build their dates relative to it."""
+    return timezone.localdate()
+
+
+@pytest.fixture
+def api():
+    """An anonymous API client."""
+    from tests.helpers import client_for
+
+    return client_for()
+
+
+@pytest.fixture
+def fresh_throttle():
+    """The anonymous rate limit counts in the cache; each test starts from zero."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -8,19 +8,12 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
 
 from partnership.models import CoChair, Directive, Event, TradeFigure
 from tests import factories as f
+from tests.helpers import admin_pages, admin_url
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    """Requests in other languages leave that language active in the thread; undo it."""
-    yield
-    translation.activate("en")
 
 
 # Reference data editors read (to choose from) but never change; the rest is the secretariat's.
@@ -58,11 +51,6 @@ def records(people):
     }
 
 
-def admin_url(obj_or_model, view, *args):
-    opts = obj_or_model._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
-
-
 def expected(role, model_name, page):
     if role == "anonymous":
         return 302
@@ -94,13 +82,7 @@ def test_every_page_answers_as_the_role_allows(client, people, records, role, mo
     if role != "anonymous":
         client.force_login(people[role])
     obj = records[model_name]
-    pages = {
-        "changelist": admin_url(obj, "changelist"),
-        "add": admin_url(obj, "add"),
-        "change": admin_url(obj, "change", obj.pk),
-        "history": admin_url(obj, "history", obj.pk),
-    }
-    for page, url in pages.items():
+    for page, url in admin_pages(obj).items():
         response = client.get(url)
         assert response.status_code == expected(role, model_name, page), (page, url)
         if response.status_code == 302:

@@ -4,21 +4,12 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from partnership.models import Agreement, CoChair, Country, Directive, Event, Meeting, Sector
 from tests import factories as f
-from tests.api_helpers import assert_error, client_for, csv_rows, fresh_throttle  # noqa: F401
+from tests.helpers import DAY, assert_error, client_for, csv_rows
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_throttle")]
-
-TODAY = timezone.localdate()
-DAY = datetime.timedelta(days=1)
-
-
-@pytest.fixture
-def api():
-    return client_for()
 
 
 def keys(response, key):
@@ -97,7 +88,7 @@ def test_working_group_filters(api):
         assert [row["slug"] for row in rows] == expected
 
 
-def test_co_chair_filters(api):
+def test_co_chair_filters(api, today):
     group = f.WorkingGroupFactory(slug="power")
     current = f.CoChairFactory(working_group=group)
     former = f.CoChairFactory(
@@ -106,7 +97,7 @@ def test_co_chair_filters(api):
         person=f.PersonFactory(country=f.CountryFactory(code="UZ")),
     )
     commission = CoChair.objects.create(
-        person=f.PersonFactory(), position="Prime Minister", commission=group.commission, start_date=TODAY
+        person=f.PersonFactory(), position="Prime Minister", commission=group.commission, start_date=today
     )
     cases = {
         "country=UZ": [former.pk],
@@ -142,12 +133,12 @@ def test_meeting_filters(api):
     ]
 
 
-def test_directive_filters(api):
+def test_directive_filters(api, today):
     group = f.WorkingGroupFactory(slug="power")
     meeting = f.MeetingFactory(slug="summit")
-    late = f.DirectiveFactory(meeting=meeting, text="Build the line", due_date=TODAY - DAY)
+    late = f.DirectiveFactory(meeting=meeting, text="Build the line", due_date=today - DAY)
     late.working_groups.add(group)
-    done = f.DirectiveFactory(status=Directive.Status.DONE, due_date=TODAY - DAY)
+    done = f.DirectiveFactory(status=Directive.Status.DONE, due_date=today - DAY)
     cases = {
         "q=line": [late.pk],
         "status=done": [done.pk],
@@ -186,8 +177,8 @@ def test_trade_figure_filters(api):
     check(api, "/api/v1/trade-figures/", cases, "id")
 
 
-def test_event_filters(api):
-    coming = f.EventFactory(slug="coming", kind=Event.Kind.SPORT, start_date=TODAY + 10 * DAY, title="Football cup")
+def test_event_filters(api, today):
+    coming = f.EventFactory(slug="coming", kind=Event.Kind.SPORT, start_date=today + 10 * DAY, title="Football cup")
     past = f.EventFactory(slug="past", start_date=datetime.date(2023, 5, 1))
     cases = {
         "kind=sport": ["coming"],

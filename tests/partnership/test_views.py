@@ -6,34 +6,18 @@ from decimal import Decimal
 
 import pytest
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from partnership.models import Directive
 from projects.models import Publication
 from tests import factories as f
+from tests.helpers import DAY, LANGUAGES, url
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
-DAY = datetime.timedelta(days=1)
-LANGUAGES = ["en", "ru", "kk", "uz"]
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Build test data in English: a request in another language leaves that language active,
-    and modeltranslation would then store factory text in that language's fields."""
-    with translation.override("en"):
-        yield
-
-
-def url(name, lang="en", **kwargs):
-    with translation.override(lang):
-        return reverse(name, kwargs=kwargs or None)
 
 
 @pytest.fixture
-def commission_data():
+def commission_data(today):
     commission = f.CommissionFactory(mandate="Deepen economic cooperation.")
     kz, uz = f.CountryFactory(code="KZ"), f.CountryFactory(code="UZ")
     group = f.WorkingGroupFactory(commission=commission, name="Energy group", slug="energy", mandate="Power trade.")
@@ -41,13 +25,13 @@ def commission_data():
     f.CoChairFactory(
         working_group=group,
         person=f.PersonFactory(full_name="Current Minister", country=kz),
-        start_date=TODAY - 90 * DAY,
+        start_date=today - 90 * DAY,
     )
     f.CoChairFactory(
         working_group=group,
         person=f.PersonFactory(full_name="Former Minister", country=kz),
         start_date=datetime.date(2020, 1, 1),
-        end_date=TODAY - 100 * DAY,
+        end_date=today - 100 * DAY,
     )
     f.CoChairFactory(
         working_group=None,
@@ -61,12 +45,12 @@ def commission_data():
     )
     meeting = f.MeetingFactory(commission=commission, title="Fifth session", slug="fifth", place="Tashkent")
     meeting.working_groups.set([group])
-    late = f.DirectiveFactory(meeting=meeting, text="Sign the power contract", due_date=TODAY - 10 * DAY)
+    late = f.DirectiveFactory(meeting=meeting, text="Sign the power contract", due_date=today - 10 * DAY)
     late.working_groups.set([group])
     late.projects.set([published, draft])
     done = f.DirectiveFactory(meeting=meeting, text="Open the border post", status=Directive.Status.DONE)
     done.working_groups.set([other])
-    f.DirectiveFactory(meeting=meeting, text="Study the canal", due_date=TODAY + 30 * DAY)
+    f.DirectiveFactory(meeting=meeting, text="Study the canal", due_date=today + 30 * DAY)
     agreement = f.AgreementFactory(commission=commission, title="Energy agreement", slug="energy-agreement")
     agreement.projects.set([published, draft])
     f.TradeFigureFactory(
@@ -75,8 +59,8 @@ def commission_data():
     f.TradeFigureFactory(
         commission=commission, year=2024, turnover_usd=Decimal("4400000000"), source="Customs", estimate=True
     )
-    f.EventFactory(commission=commission, title="Film week", slug="film-week", start_date=TODAY + 10 * DAY)
-    f.EventFactory(commission=commission, title="Old fair", slug="old-fair", start_date=TODAY - 300 * DAY)
+    f.EventFactory(commission=commission, title="Film week", slug="film-week", start_date=today + 10 * DAY)
+    f.EventFactory(commission=commission, title="Old fair", slug="old-fair", start_date=today - 300 * DAY)
     f.EventFactory(commission=commission, title="Secret concert", slug="secret-concert", published=False)
     return {"commission": commission, "group": group, "meeting": meeting, "agreement": agreement}
 
@@ -246,7 +230,7 @@ def test_interface_is_translated(client, commission_data):
     assert "Ishchi guruhlar" in client.get(url("partnership:workinggroup-list", "uz")).content.decode()
 
 
-def bulk_commission(size):
+def bulk_commission(size, today):
     """A commission with `size` of everything a commission page lists."""
     from projects.models import Project
 
@@ -265,13 +249,13 @@ def bulk_commission(size):
             f.DirectiveFactory(meeting=meeting).working_groups.set([group])
     for i in range(min(size, 30)):
         f.TradeFigureFactory(commission=commission, year=1995 + i)
-        f.EventFactory(commission=commission, start_date=TODAY + (i - 15) * DAY)
+        f.EventFactory(commission=commission, start_date=today + (i - 15) * DAY)
     return group, meeting
 
 
 @pytest.mark.parametrize("size", [10, 200])
-def test_commission_page_query_counts_do_not_grow(client, django_assert_num_queries, size):
-    group, meeting = bulk_commission(size)
+def test_commission_page_query_counts_do_not_grow(client, django_assert_num_queries, size, today):
+    group, meeting = bulk_commission(size, today)
     pages = [
         (url("partnership:commission-detail"), 9),
         (url("partnership:workinggroup-list"), 4),
@@ -330,7 +314,7 @@ def test_every_list_explains_a_page_that_is_not_there(client, commission_data, n
     assert "Go to the first page" in body
 
 
-def test_list_filters_and_pagination_links_keep_the_filters(client, commission_data):
+def test_list_filters_and_pagination_links_keep_the_filters(client, commission_data, today):
     commission = commission_data["commission"]
     for i in range(31):
         f.MeetingFactory(
@@ -344,5 +328,5 @@ def test_list_filters_and_pagination_links_keep_the_filters(client, commission_d
     agreements = client.get(url("partnership:agreement-list") + "?q=energy").context["agreements"]
     assert [a.title for a in agreements] == ["Energy agreement"]
     assert client.get(url("partnership:agreement-list") + "?q=nothing-like-it").context["count"] == 0
-    events = client.get(url("partnership:event-list") + f"?year={TODAY.year - 5}")
+    events = client.get(url("partnership:event-list") + f"?year={today.year - 5}")
     assert list(events.context["upcoming"]) == [] and list(events.context["past"].object_list) == []

@@ -11,7 +11,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
 
 from projects.models import (
     ExchangeRate,
@@ -22,18 +21,9 @@ from projects.models import (
     Task,
 )
 from tests import factories as f
+from tests.helpers import admin_pages, admin_url
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    """Requests in other languages leave that language active in the thread; undo it."""
-    yield
-    translation.activate("en")
-
-
-TODAY = timezone.localdate()
 
 
 @pytest.fixture
@@ -76,11 +66,6 @@ def world(make_editor, secretariat):
     }
 
 
-def admin_url(obj_or_model, view, *args):
-    opts = obj_or_model._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
-
-
 def login(client, user):
     if user is not None:
         client.force_login(user)
@@ -121,13 +106,7 @@ def record_of_a(world, model_name):
 def test_every_page_answers_as_the_role_allows(client, world, role, model_name):
     login(client, world.get(role))
     obj = record_of_a(world, model_name)
-    pages = {
-        "changelist": admin_url(obj, "changelist"),
-        "add": admin_url(obj, "add"),
-        "change": admin_url(obj, "change", obj.pk),
-        "history": admin_url(obj, "history", obj.pk),
-    }
-    for page, url in pages.items():
+    for page, url in admin_pages(obj).items():
         response = client.get(url)
         assert response.status_code == expected(role, model_name, page), (page, url)
         if response.status_code == 302:
@@ -312,7 +291,7 @@ def test_editor_cannot_import(client, world):
 # --- editing as the editor of the group --------------------------------------------------------
 
 
-def test_editor_edits_their_project_and_adds_tasks_inline(client, world):
+def test_editor_edits_their_project_and_adds_tasks_inline(client, world, today):
     project = world["a"]["project"]
     login(client, world["editor_a"])
     data = project_form_data(
@@ -322,7 +301,7 @@ def test_editor_edits_their_project_and_adds_tasks_inline(client, world):
             "tasks-TOTAL_FORMS": 2,
             "tasks-0-title_en": "Feasibility study",
             "tasks-0-status": "done",
-            "tasks-0-completed_date": TODAY.isoformat(),
+            "tasks-0-completed_date": today.isoformat(),
             "tasks-0-weight": 1,
             "tasks-0-order": 1,
             "tasks-1-title_en": "Construction",
@@ -458,13 +437,13 @@ def test_progress_update_workflow(client, world):
     assert update.publication == Publication.DRAFT
 
 
-def test_mark_tasks_done_stamps_today(client, world):
+def test_mark_tasks_done_stamps_today(client, world, today):
     task = world["a"]["task"]
     login(client, world["editor_a"])
     client.post(admin_url(Task, "changelist"), {"action": "mark_done", "_selected_action": [task.pk]})
     task.refresh_from_db()
     assert task.status == Task.Status.DONE
-    assert task.completed_date == TODAY
+    assert task.completed_date == today
 
 
 def export_selected(client, *projects):
@@ -500,13 +479,13 @@ def test_export_never_includes_another_groups_rows(client, world):
 # --- computed columns, demo marks and the home page ---------------------------------------------
 
 
-def test_changelist_shows_progress_overdue_tasks_confidence_and_usd(client, world):
+def test_changelist_shows_progress_overdue_tasks_confidence_and_usd(client, world, today):
     project = world["a"]["project"]
     project.confidence = "amber_red"
     project.investment_amount = Decimal("2500000")
     project.save()
-    f.TaskFactory(project=project, status=Task.Status.DONE, completed_date=TODAY)
-    f.TaskFactory(project=project, due_date=TODAY - datetime.timedelta(days=3))
+    f.TaskFactory(project=project, status=Task.Status.DONE, completed_date=today)
+    f.TaskFactory(project=project, due_date=today - datetime.timedelta(days=3))
     login(client, world["editor_a"])
     page = client.get(admin_url(Project, "changelist")).content.decode()
     assert "33%" in page  # one of three tasks done
@@ -530,10 +509,10 @@ def test_demo_records_are_marked_in_list_and_form(client, world):
     assert 'pt-badge--demo">demo<' in client.get(admin_url(Organisation, "changelist")).content.decode()
 
 
-def test_home_shows_the_editors_overdue_tasks_and_stale_projects_only(client, world):
+def test_home_shows_the_editors_overdue_tasks_and_stale_projects_only(client, world, today):
     for key in ("a", "b"):
         task = world[key]["task"]
-        task.due_date = TODAY - datetime.timedelta(days=10)
+        task.due_date = today - datetime.timedelta(days=10)
         task.save()
     login(client, world["editor_a"])
     page = client.get(reverse("admin:index")).content.decode()
@@ -712,7 +691,7 @@ def changelist_queries(client, url):
     return len(ctx.captured_queries)
 
 
-def make_projects(n, group, sector, start=0):
+def make_projects(n, group, sector, today, start=0):
     projects = Project.objects.bulk_create(
         Project(
             code=f"BULK-{i:05d}",
@@ -727,16 +706,16 @@ def make_projects(n, group, sector, start=0):
     Project.sectors.through.objects.bulk_create(
         Project.sectors.through(project=project, sector=sector) for project in projects
     )
-    Task.objects.bulk_create(Task(project=project, title="t", due_date=TODAY) for project in projects)
+    Task.objects.bulk_create(Task(project=project, title="t", due_date=today) for project in projects)
 
 
 @pytest.mark.parametrize("role", ["secretariat", "editor_a"])
-def test_project_changelist_query_count_does_not_grow(client, world, role, django_assert_num_queries):
+def test_project_changelist_query_count_does_not_grow(client, world, role, django_assert_num_queries, today):
     login(client, world[role])
     url = admin_url(Project, "changelist")
-    make_projects(8, world["group_a"], world["sector"])  # 10 projects with world's
+    make_projects(8, world["group_a"], world["sector"], today)  # 10 projects with world's
     small = changelist_queries(client, url)
-    make_projects(300, world["group_a"], world["sector"], start=100)
+    make_projects(300, world["group_a"], world["sector"], today, start=100)
     with django_assert_num_queries(small):
         client.get(url)
     assert Project.objects.count() > 300
@@ -839,12 +818,12 @@ def test_staff_enter_every_language(client, world):
     )
 
 
-def test_task_changelist_query_count_does_not_grow(client, world, django_assert_num_queries):
+def test_task_changelist_query_count_does_not_grow(client, world, django_assert_num_queries, today):
     login(client, world["editor_a"])
     url = admin_url(Task, "changelist")
-    make_projects(8, world["group_a"], world["sector"])
+    make_projects(8, world["group_a"], world["sector"], today)
     small = changelist_queries(client, url)
-    make_projects(300, world["group_a"], world["sector"], start=100)
+    make_projects(300, world["group_a"], world["sector"], today, start=100)
     with django_assert_num_queries(small):
         client.get(url)
 
@@ -867,7 +846,7 @@ def test_odd_urls_and_filters_never_give_a_server_error(client, world):
 
 
 @pytest.mark.parametrize("model", [Project, Task])
-def test_export_query_count_does_not_grow(client, world, model, django_assert_num_queries):
+def test_export_query_count_does_not_grow(client, world, model, django_assert_num_queries, today):
     login(client, world["secretariat"])
     url = reverse(f"admin:projects_{model._meta.model_name}_export")
     data = {"format": "0", "resource": "0"}
@@ -876,7 +855,7 @@ def test_export_query_count_does_not_grow(client, world, model, django_assert_nu
     )
     with CaptureQueriesContext(connection) as small:
         assert client.post(url, data).status_code == 200
-    make_projects(40, world["group_a"], world["sector"])
+    make_projects(40, world["group_a"], world["sector"], today)
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.post(url, data)
     assert response.content.decode().count("\n") > 40

@@ -5,17 +5,14 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from projects.api_urls import router
 from projects.models import Confidence, Document, ExchangeRate, ProgressUpdate, Project, Publication, Task
 from tests import factories as f
-from tests.api_helpers import assert_error, client_for, csv_rows, fresh_throttle  # noqa: F401
+from tests.helpers import DAY, assert_error, client_for, csv_rows
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_throttle")]
 
-TODAY = timezone.localdate()
-DAY = datetime.timedelta(days=1)
 PROJECTS = "/api/v1/projects/"
 
 
@@ -27,11 +24,6 @@ def codes(response):
 def ids(response):
     assert response.status_code == 200, response.content[:500]
     return sorted(row["id"] for row in response.json()["results"])
-
-
-@pytest.fixture
-def api():
-    return client_for()
 
 
 # --- the API root ---------------------------------------------------------------------------------
@@ -86,7 +78,7 @@ def test_project_list_shows_published_projects_only(api):
     assert api.get(reverse("api:project-list")).json()["count"] == 1
 
 
-def test_project_row_carries_what_a_table_needs(api):
+def test_project_row_carries_what_a_table_needs(api, today):
     energy = f.SectorFactory(name="Energy", slug="energy")
     f.ExchangeRateFactory(currency="KZT", date=datetime.date(2025, 1, 1), units_per_usd=Decimal("500"))
     project = f.ProjectFactory(
@@ -94,12 +86,12 @@ def test_project_row_carries_what_a_table_needs(api):
         sectors=[energy],
         investment_amount=Decimal("1000000"),
         investment_currency="KZT",
-        planned_start=TODAY - 300 * DAY,
-        planned_end=TODAY + 100 * DAY,
+        planned_start=today - 300 * DAY,
+        planned_end=today + 100 * DAY,
         demo=True,
     )
-    f.TaskFactory(project=project, weight=3, status=Task.Status.DONE, completed_date=TODAY - DAY)
-    f.TaskFactory(project=project, weight=1, due_date=TODAY - 2 * DAY)
+    f.TaskFactory(project=project, weight=3, status=Task.Status.DONE, completed_date=today - DAY)
+    f.TaskFactory(project=project, weight=1, due_date=today - 2 * DAY)
 
     [row] = api.get(PROJECTS).json()["results"]
 
@@ -111,7 +103,7 @@ def test_project_row_carries_what_a_table_needs(api):
     assert row["progress"] == 75.0
     assert row["overdue_tasks"] == 1
     assert row["behind_schedule"] is False
-    assert row["planned_end"] == (TODAY + 100 * DAY).isoformat()
+    assert row["planned_end"] == (today + 100 * DAY).isoformat()
     assert row["demo"] is True
     assert row["url"] == f"http://testserver/api/v1/projects/{project.slug}/"
     assert row["page_url"] == "http://testserver" + reverse("projects:project-detail", kwargs={"slug": project.slug})
@@ -123,19 +115,19 @@ def test_usd_equivalent_is_null_without_a_rate(api):
     assert row["investment_usd"] is None
 
 
-def test_project_behind_schedule_is_flagged(api):
-    f.ProjectFactory(planned_start=TODAY - 300 * DAY, planned_end=TODAY + 10 * DAY)  # no progress at all
+def test_project_behind_schedule_is_flagged(api, today):
+    f.ProjectFactory(planned_start=today - 300 * DAY, planned_end=today + 10 * DAY)  # no progress at all
     [row] = api.get(PROJECTS).json()["results"]
     assert row["behind_schedule"] is True
 
 
-def test_progress_as_of_a_date_counts_only_work_done_by_then(api):
+def test_progress_as_of_a_date_counts_only_work_done_by_then(api, today):
     project = f.ProjectFactory()
-    f.TaskFactory(project=project, status=Task.Status.DONE, completed_date=TODAY - 10 * DAY)
-    f.TaskFactory(project=project, status=Task.Status.DONE, completed_date=TODAY - DAY)
+    f.TaskFactory(project=project, status=Task.Status.DONE, completed_date=today - 10 * DAY)
+    f.TaskFactory(project=project, status=Task.Status.DONE, completed_date=today - DAY)
 
     assert api.get(PROJECTS).json()["results"][0]["progress"] == 100.0
-    earlier = (TODAY - 5 * DAY).isoformat()
+    earlier = (today - 5 * DAY).isoformat()
     assert api.get(PROJECTS, {"as_of": earlier}).json()["results"][0]["progress"] == 50.0
 
 
@@ -181,7 +173,7 @@ def test_unpublished_project_detail_is_a_json_404(api):
 # --- filters, search, ordering --------------------------------------------------------------------
 
 
-def test_every_project_filter_selects_the_rows_the_site_would():
+def test_every_project_filter_selects_the_rows_the_site_would(today):
     group = f.WorkingGroupFactory(slug="energy-group")
     energy = f.SectorFactory(slug="energy")
     f.ExchangeRateFactory(currency="KZT", units_per_usd=Decimal("500"))
@@ -203,7 +195,7 @@ def test_every_project_filter_selects_the_rows_the_site_would():
         investment_amount=Decimal("5000000"),
         investment_currency="KZT",
         planned_start=datetime.date(2020, 1, 1),
-        planned_end=TODAY + DAY,
+        planned_end=today + DAY,
     )
     f.LocationFactory(project=a, country=f.CountryFactory(code="KZ"), region="Almaty region")
     f.LocationFactory(project=b, country=f.CountryFactory(code="UZ"), region="Fergana region")
@@ -232,8 +224,8 @@ def test_every_project_filter_selects_the_rows_the_site_would():
         assert codes(api.get(f"{PROJECTS}?{query}")) == expected, query
 
 
-def test_behind_schedule_filter(api):
-    late = f.ProjectFactory(planned_start=TODAY - 300 * DAY, planned_end=TODAY + 10 * DAY)
+def test_behind_schedule_filter(api, today):
+    late = f.ProjectFactory(planned_start=today - 300 * DAY, planned_end=today + 10 * DAY)
     f.ProjectFactory()
     assert codes(api.get(PROJECTS, {"behind_schedule": "true"})) == [late.code]
 
@@ -407,15 +399,15 @@ def test_tasks_updates_and_documents_of_unpublished_projects_are_hidden(api):
     assert_error(api.get(f"/api/v1/tasks/{hidden.pk}/"), 404)
 
 
-def test_task_filters(api):
+def test_task_filters(api, today):
     group = f.WorkingGroupFactory(slug="transport")
     railway = f.ProjectFactory(slug="railway", working_group=group)
     other = f.ProjectFactory()
-    late = f.TaskFactory(project=railway, title="Survey the route", due_date=TODAY - DAY)
+    late = f.TaskFactory(project=railway, title="Survey the route", due_date=today - DAY)
     done = f.TaskFactory(
-        project=railway, status=Task.Status.DONE, completed_date=TODAY - DAY, due_date=TODAY + 10 * DAY
+        project=railway, status=Task.Status.DONE, completed_date=today - DAY, due_date=today + 10 * DAY
     )
-    elsewhere = f.TaskFactory(project=other, responsible="Ministry of Energy", due_date=TODAY + 40 * DAY)
+    elsewhere = f.TaskFactory(project=other, responsible="Ministry of Energy", due_date=today + 40 * DAY)
     cases = {
         "q=survey": [late.pk],
         "q=energy": [elsewhere.pk],
@@ -424,8 +416,8 @@ def test_task_filters(api):
         "status=done": [done.pk],
         "overdue=true": [late.pk],
         "overdue=false": sorted([done.pk, elsewhere.pk]),
-        f"due_before={TODAY.isoformat()}": [late.pk],
-        f"due_after={(TODAY + 20 * DAY).isoformat()}": [elsewhere.pk],
+        f"due_before={today.isoformat()}": [late.pk],
+        f"due_after={(today + 20 * DAY).isoformat()}": [elsewhere.pk],
     }
     for query, expected in cases.items():
         assert ids(api.get(f"/api/v1/tasks/?{query}")) == expected, query
@@ -495,19 +487,19 @@ def test_bad_record_ids_are_json_404s(api):
 # --- summaries ------------------------------------------------------------------------------------
 
 
-def test_summary_totals_by_status_sector_group_and_country(api):
+def test_summary_totals_by_status_sector_group_and_country(api, today):
     energy = f.SectorFactory(slug="energy", name="Energy")
     group = f.WorkingGroupFactory(slug="power", name="Power")
     a = f.ProjectFactory(sectors=[energy], working_group=group, investment_amount=Decimal("300"))
     b = f.ProjectFactory(status=Project.Status.CLOSED, investment_amount=Decimal("200"))
     f.ProjectFactory(publication=Publication.DRAFT, investment_amount=Decimal("999999"))
     f.LocationFactory(project=a, country=f.CountryFactory(code="KZ"))
-    f.TaskFactory(project=a, status=Task.Status.DONE, completed_date=TODAY - DAY)
-    f.TaskFactory(project=b, due_date=TODAY - DAY)
+    f.TaskFactory(project=a, status=Task.Status.DONE, completed_date=today - DAY)
+    f.TaskFactory(project=b, due_date=today - DAY)
 
     body = api.get("/api/v1/summary/").json()
 
-    assert body["as_of"] == TODAY.isoformat()
+    assert body["as_of"] == today.isoformat()
     totals = body["totals"]
     assert (totals["count"], totals["usd"], totals["overdue_tasks"]) == (2, "500.00", 1)
     assert totals["mean_progress"] == 50.0
@@ -519,12 +511,12 @@ def test_summary_totals_by_status_sector_group_and_country(api):
     assert {row["key"]: row["usd"] for row in body["by_country"]} == {"KZ": "300.00", None: "200.00"}
 
 
-def test_summary_as_of_a_date_and_with_filters(api):
+def test_summary_as_of_a_date_and_with_filters(api, today):
     project = f.ProjectFactory(status=Project.Status.CLOSED)
-    f.TaskFactory(project=project, status=Task.Status.DONE, completed_date=TODAY - DAY)
+    f.TaskFactory(project=project, status=Task.Status.DONE, completed_date=today - DAY)
     f.ProjectFactory()
 
-    before = api.get("/api/v1/summary/", {"as_of": (TODAY - 5 * DAY).isoformat(), "status": "closed"}).json()
+    before = api.get("/api/v1/summary/", {"as_of": (today - 5 * DAY).isoformat(), "status": "closed"}).json()
     assert before["totals"]["count"] == 1
     assert before["totals"]["mean_progress"] == 0.0
     assert api.get("/api/v1/summary/", {"status": "closed"}).json()["totals"]["mean_progress"] == 100.0
@@ -778,12 +770,12 @@ def test_model_validation_errors_name_the_field_and_save_nothing(secretariat):
     assert Project.objects.count() == 1
 
 
-def test_task_validation_runs_the_model_clean(secretariat):
+def test_task_validation_runs_the_model_clean(secretariat, today):
     project = f.ProjectFactory()
     client = client_for(secretariat)
     body = {"project": project.slug, "title": "Commissioning", "status": "done"}
     assert_error(client.post("/api/v1/tasks/", body, format="json"), 400, "completed_date")
-    body["completed_date"] = (TODAY - DAY).isoformat()
+    body["completed_date"] = (today - DAY).isoformat()
     response = client.post("/api/v1/tasks/", body, format="json")
     assert response.status_code == 201 and response.json()["overdue"] is False
     assert Task.objects.get(title="Commissioning").history.latest().history_user == secretariat
@@ -836,9 +828,9 @@ def test_text_comes_in_the_language_asked_for_with_english_fallback(api):
     assert api.get(PROJECTS, HTTP_ACCEPT_LANGUAGE="en").json()["results"][0]["title"] == "Solar plant"
 
 
-def test_task_update_and_document_details(api):
+def test_task_update_and_document_details(api, today):
     project = f.ProjectFactory()
-    task = f.TaskFactory(project=project, title="Survey", due_date=TODAY - DAY)
+    task = f.TaskFactory(project=project, title="Survey", due_date=today - DAY)
     update = f.ProgressUpdateFactory(project=project, physical_progress=Decimal("40"))
     document = f.DocumentFactory(project=project, title="Study")
     body = api.get(f"/api/v1/tasks/{task.pk}/").json()
@@ -863,11 +855,11 @@ def test_document_needs_a_file_or_a_link(secretariat):
     assert_error(client_for(secretariat).post("/api/v1/documents/", body, format="json"), 400, "url")
 
 
-def test_ordering_by_progress_and_dates(api):
+def test_ordering_by_progress_and_dates(api, today):
     slow = f.ProjectFactory(code="A-1", planned_start=datetime.date(2025, 1, 1))
     fast = f.ProjectFactory(code="B-2", planned_start=datetime.date(2024, 1, 1))
     f.TaskFactory(project=slow)
-    f.TaskFactory(project=fast, status=Task.Status.DONE, completed_date=TODAY - DAY)
+    f.TaskFactory(project=fast, status=Task.Status.DONE, completed_date=today - DAY)
     assert codes(api.get(PROJECTS, {"ordering": "-progress"})) == ["B-2", "A-1"]
     assert codes(api.get(PROJECTS, {"ordering": "planned_start"})) == ["B-2", "A-1"]
     assert codes(api.get(PROJECTS, {"ordering": "-planned_start,code"})) == ["A-1", "B-2"]

@@ -2,36 +2,21 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
-from django.utils import timezone
 
 from projects.models import ExchangeRate, Project, Publication, Task
 from tests import factories as f
+from tests.helpers import DAY, field_errors, refused_by_db
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
-DAY = datetime.timedelta(days=1)
-
-
-def refused_by_db(callable_):
-    with pytest.raises(IntegrityError), transaction.atomic():
-        callable_()
-
-
-def field_errors(instance):
-    with pytest.raises(ValidationError) as exc:
-        instance.full_clean()
-    return exc.value.message_dict
 
 
 # --- validation: full_clean and the database refuse the same bad data -----------------------------
 
 
-def test_project_end_before_start_is_refused_naming_the_field():
+def test_project_end_before_start_is_refused_naming_the_field(today):
     project = f.ProjectFactory.build(
-        working_group=f.WorkingGroupFactory(), planned_start=TODAY, planned_end=TODAY - DAY
+        working_group=f.WorkingGroupFactory(), planned_start=today, planned_end=today - DAY
     )
     assert "planned_end" in field_errors(project)
     refused_by_db(project.save)
@@ -56,8 +41,8 @@ def test_duplicate_project_code_is_refused():
     refused_by_db(second.save)
 
 
-def test_completed_date_on_unfinished_task_is_refused():
-    task = f.TaskFactory.build(project=f.ProjectFactory(), status=Task.Status.IN_PROGRESS, completed_date=TODAY)
+def test_completed_date_on_unfinished_task_is_refused(today):
+    task = f.TaskFactory.build(project=f.ProjectFactory(), status=Task.Status.IN_PROGRESS, completed_date=today)
     assert "completed_date" in field_errors(task)
     refused_by_db(task.save)
 
@@ -199,14 +184,14 @@ def test_totals_by_country_and_sector_follow_locations_and_sectors():
 # --- progress, overdue, behind schedule ---------------------------------------------------------
 
 
-def test_progress_is_done_weight_over_non_cancelled_weight():
+def test_progress_is_done_weight_over_non_cancelled_weight(today):
     project = f.ProjectFactory()
-    f.TaskFactory(project=project, weight=3, status=Task.Status.DONE, completed_date=TODAY - 10 * DAY)
+    f.TaskFactory(project=project, weight=3, status=Task.Status.DONE, completed_date=today - 10 * DAY)
     f.TaskFactory(project=project, weight=1, status=Task.Status.IN_PROGRESS)
     f.TaskFactory(project=project, weight=5, status=Task.Status.CANCELLED)
     assert Project.objects.with_progress().get(pk=project.pk).progress == pytest.approx(75.0)
     # As of a date before the task was completed, nothing was done.
-    past = Project.objects.with_progress(as_of=TODAY - 20 * DAY).get(pk=project.pk)
+    past = Project.objects.with_progress(as_of=today - 20 * DAY).get(pk=project.pk)
     assert past.progress == pytest.approx(0.0)
 
 
@@ -215,26 +200,26 @@ def test_project_without_tasks_has_no_progress_figure():
     assert Project.objects.with_progress().get(pk=project.pk).progress is None
 
 
-def test_overdue_tasks_are_past_due_and_neither_done_nor_cancelled():
+def test_overdue_tasks_are_past_due_and_neither_done_nor_cancelled(today):
     project = f.ProjectFactory()
-    late = f.TaskFactory(project=project, due_date=TODAY - DAY)
-    f.TaskFactory(project=project, due_date=TODAY - DAY, status=Task.Status.DONE, completed_date=TODAY - DAY)
-    f.TaskFactory(project=project, due_date=TODAY - DAY, status=Task.Status.CANCELLED)
-    f.TaskFactory(project=project, due_date=TODAY)
+    late = f.TaskFactory(project=project, due_date=today - DAY)
+    f.TaskFactory(project=project, due_date=today - DAY, status=Task.Status.DONE, completed_date=today - DAY)
+    f.TaskFactory(project=project, due_date=today - DAY, status=Task.Status.CANCELLED)
+    f.TaskFactory(project=project, due_date=today)
     assert list(Task.objects.overdue()) == [late]
     assert late.is_overdue
     assert Project.objects.with_progress().get(pk=project.pk).overdue_tasks == 1
     assert list(Project.objects.overdue()) == [project]
 
 
-def test_behind_schedule_when_elapsed_share_exceeds_progress_by_the_margin(settings):
+def test_behind_schedule_when_elapsed_share_exceeds_progress_by_the_margin(settings, today):
     settings.BEHIND_SCHEDULE_MARGIN = 15
-    start, end = TODAY - 50 * DAY, TODAY + 50 * DAY  # half the time has passed
+    start, end = today - 50 * DAY, today + 50 * DAY  # half the time has passed
     behind = f.ProjectFactory(planned_start=start, planned_end=end)
-    f.TaskFactory(project=behind, weight=3, status=Task.Status.DONE, completed_date=TODAY)  # 30 %
+    f.TaskFactory(project=behind, weight=3, status=Task.Status.DONE, completed_date=today)  # 30 %
     f.TaskFactory(project=behind, weight=7)
     on_track = f.ProjectFactory(planned_start=start, planned_end=end)
-    f.TaskFactory(project=on_track, weight=4, status=Task.Status.DONE, completed_date=TODAY)  # 40 %
+    f.TaskFactory(project=on_track, weight=4, status=Task.Status.DONE, completed_date=today)  # 40 %
     f.TaskFactory(project=on_track, weight=6)
     closed = f.ProjectFactory(planned_start=start, planned_end=end, status=Project.Status.CLOSED)
     rows = {p.pk: p for p in Project.objects.with_figures()}

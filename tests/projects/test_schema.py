@@ -9,7 +9,7 @@ from openapi_spec_validator import validate
 
 from partnership.rest.filtering import FilterBackend
 from projects import api_urls
-from tests.api_helpers import client_for, fresh_throttle  # noqa: F401
+from tests.helpers import client_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_throttle")]
 

@@ -9,8 +9,6 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.urls import reverse
-from django.utils import timezone, translation
 
 from projects.models import (
     Confidence,
@@ -23,29 +21,14 @@ from projects.models import (
 )
 from projects.sitemaps import SITEMAPS
 from tests import factories as f
+from tests.helpers import DAY, LANGUAGES, url
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
-DAY = datetime.timedelta(days=1)
-LANGUAGES = ["en", "ru", "kk", "uz"]
 HIDDEN = ["Secret draft", "Hidden submitted", "Hidden returned", "Unpublished update", "Hidden document"]
 
 
-@pytest.fixture(autouse=True)
-def english():
-    """Build test data in English: a request in another language leaves that language active,
-    and modeltranslation would then store factory text in that language's fields."""
-    with translation.override("en"):
-        yield
-
-
-def url(name, lang="en", **kwargs):
-    with translation.override(lang):
-        return reverse(name, kwargs=kwargs or None)
-
-
 @pytest.fixture
-def portfolio():
+def portfolio(today):
     """Three published projects that differ in every filtered field, and three that are not public."""
     kz, uz = f.CountryFactory(code="KZ"), f.CountryFactory(code="UZ")
     commission = f.CommissionFactory()
@@ -64,7 +47,7 @@ def portfolio():
         confidence=Confidence.GREEN,
         investment_amount=Decimal("5000000"),
         planned_start=datetime.date(2024, 3, 1),
-        planned_end=TODAY + 400 * DAY,
+        planned_end=today + 400 * DAY,
         jobs_planned=100,
         jobs_created=40,
     )
@@ -79,7 +62,7 @@ def portfolio():
         investment_amount=Decimal("25000000000"),  # KZT: 50 million USD
         investment_currency="KZT",
         planned_start=datetime.date(2025, 6, 1),
-        planned_end=TODAY + 800 * DAY,
+        planned_end=today + 800 * DAY,
         jobs_planned=300,
     )
     wind = f.ProjectFactory(
@@ -106,11 +89,11 @@ def portfolio():
         project=wind, country=kz, region="Almaty region", latitude=Decimal("43.2"), longitude=Decimal("76.9")
     )
     f.TaskFactory(
-        project=solar, title="Land allocated", status=Task.Status.DONE, completed_date=TODAY - 30 * DAY, weight=3
+        project=solar, title="Land allocated", status=Task.Status.DONE, completed_date=today - 30 * DAY, weight=3
     )
-    f.TaskFactory(project=solar, title="Grid connection", due_date=TODAY - 5 * DAY, weight=1, is_milestone=True)
-    f.TaskFactory(project=wind, title="Turbines installed", status=Task.Status.DONE, completed_date=TODAY - 400 * DAY)
-    f.ProgressUpdateFactory(project=solar, title="Panels delivered", reported_on=TODAY - 10 * DAY)
+    f.TaskFactory(project=solar, title="Grid connection", due_date=today - 5 * DAY, weight=1, is_milestone=True)
+    f.TaskFactory(project=wind, title="Turbines installed", status=Task.Status.DONE, completed_date=today - 400 * DAY)
+    f.ProgressUpdateFactory(project=solar, title="Panels delivered", reported_on=today - 10 * DAY)
     f.ProgressUpdateFactory(project=solar, title="Unpublished update", publication=Publication.DRAFT)
     f.DocumentFactory(project=solar, title="Feasibility study")
     f.DocumentFactory(project=solar, title="Hidden document", published=False)
@@ -135,9 +118,9 @@ def portfolio():
     for project in hidden:
         f.LocationFactory(project=project, country=kz, region="Secret region")
         f.ProgressUpdateFactory(project=project, title=f"Update on {project.title}")
-        f.TaskFactory(project=project, title=f"Task of {project.title}", due_date=TODAY - 3 * DAY)
+        f.TaskFactory(project=project, title=f"Task of {project.title}", due_date=today - 3 * DAY)
     meeting = f.MeetingFactory(commission=commission, title="Tenth session", slug="tenth")
-    directive = f.DirectiveFactory(meeting=meeting, text="Build the railway", due_date=TODAY - DAY)
+    directive = f.DirectiveFactory(meeting=meeting, text="Build the railway", due_date=today - DAY)
     directive.working_groups.set([rail])
     directive.projects.set([railway, hidden[0]])
     agreement = f.AgreementFactory(commission=commission, title="Railway agreement", slug="railway-agreement")
@@ -483,10 +466,10 @@ def test_report_lists_overdue_tasks_behind_schedule_and_stale_projects(client, p
     assert "Task of Secret draft" not in body
 
 
-def test_report_as_of_a_past_date_uses_task_completion_dates(client, portfolio):
-    before = (TODAY - 60 * DAY).isoformat()
+def test_report_as_of_a_past_date_uses_task_completion_dates(client, portfolio, today):
+    before = (today - 60 * DAY).isoformat()
     context = client.get(url("projects:report") + f"?as_of={before}").context
-    assert context["as_of"] == TODAY - 60 * DAY
+    assert context["as_of"] == today - 60 * DAY
     bands = {row["key"]: row["count"] for row in context["distribution"]}
     # Sixty days ago the solar plant's land was not allocated yet (done 30 days ago): 0%.
     assert bands["0"] == 1
@@ -552,7 +535,7 @@ def test_robots_txt_points_to_the_sitemap(client):
 # --- query counts: the same at 10 and at 500 projects --------------------------------------------
 
 
-def bulk_portfolio(size):
+def bulk_portfolio(size, today):
     """`size` published projects with sectors, locations, tasks and updates, and as many drafts."""
     commission = f.CommissionFactory()
     groups = [f.WorkingGroupFactory(commission=commission) for _ in range(3)]
@@ -586,20 +569,20 @@ def bulk_portfolio(size):
         for i, p in enumerate(projects)
     )
     Task.objects.bulk_create(
-        Task(project=p, title="Done", status=Task.Status.DONE, completed_date=TODAY - DAY, due_date=TODAY)
+        Task(project=p, title="Done", status=Task.Status.DONE, completed_date=today - DAY, due_date=today)
         for p in projects
     )
-    Task.objects.bulk_create(Task(project=p, title="Late", due_date=TODAY - DAY) for p in projects)
+    Task.objects.bulk_create(Task(project=p, title="Late", due_date=today - DAY) for p in projects)
     ProgressUpdate.objects.bulk_create(
-        ProgressUpdate(project=p, title="Update", reported_on=TODAY, publication=Publication.PUBLISHED)
+        ProgressUpdate(project=p, title="Update", reported_on=today, publication=Publication.PUBLISHED)
         for p in projects
     )
     return projects[7]
 
 
 @pytest.mark.parametrize("size", [10, 500])
-def test_query_counts_do_not_grow_with_the_portfolio(client, django_assert_num_queries, size):
-    project = bulk_portfolio(size)
+def test_query_counts_do_not_grow_with_the_portfolio(client, django_assert_num_queries, size, today):
+    project = bulk_portfolio(size, today)
     assert Project.objects.published().count() == size
     pages = [
         (url("projects:home"), 10),
