@@ -1,0 +1,111 @@
+"""The portfolio's moves in the one publication workflow (partnership/workflow.py).
+
+Projects and progress updates go draft → submitted → published, or back to their editors as
+returned with the secretariat's comment; a project must also be complete (everything its public
+page needs). Documents are published by a flag, by the secretariat alone. Registered when the
+app is ready (projects/apps.py).
+"""
+
+from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from partnership.permissions import can_submit
+from partnership.workflow import CLEAR, REQUIRE, Kind, Move, flag_kind, register, secretariat
+
+from .models import Document, ProgressUpdate, Project, Publication
+
+SUBMITTABLE = (Publication.DRAFT, Publication.RETURNED)
+PUBLISHABLE = (Publication.DRAFT, Publication.SUBMITTED, Publication.RETURNED)
+
+
+def missing_sentence(missing):
+    """One sentence naming what a project still needs before it can be published."""
+    return format_lazy(_("It still needs {}."), ", ".join(str(item) for item in missing))
+
+
+def require_complete(project):
+    missing = project.missing_for_publication()
+    if missing:
+        raise ValidationError(
+            _("%(object)s is not ready for publication. %(missing)s")
+            % {"object": project, "missing": missing_sentence(missing)},
+            code="incomplete",
+            params={"missing": [str(item) for item in missing]},
+        )
+
+
+def publication_moves(*, submit_refusal, return_refusal, comment_missing, checks=()):
+    """Submit, publish, return and unpublish of a record with a publication state."""
+    return {
+        "submit": Move(
+            sources=SUBMITTABLE,
+            target=Publication.SUBMITTED,
+            allowed=can_submit,
+            refusal=submit_refusal,
+            reason=gettext_lazy("Submitted for publication"),
+            participle=gettext_lazy("submitted"),
+            done=gettext_lazy("submitted for publication"),
+            checks=checks,
+        ),
+        "publish": Move(
+            sources=PUBLISHABLE,
+            target=Publication.PUBLISHED,
+            allowed=secretariat,
+            refusal=gettext_lazy("Only the secretariat publishes."),
+            reason=gettext_lazy("Published"),
+            participle=gettext_lazy("published"),
+            done=gettext_lazy("published"),
+            comment=CLEAR,
+            checks=checks,
+        ),
+        "return": Move(
+            sources=(Publication.SUBMITTED,),
+            target=Publication.RETURNED,
+            allowed=secretariat,
+            refusal=return_refusal,
+            reason=gettext_lazy("Returned with comments"),
+            participle=gettext_lazy("returned"),
+            done=gettext_lazy("returned with comments"),
+            comment=REQUIRE,
+            comment_missing=comment_missing,
+        ),
+        "unpublish": Move(
+            sources=(Publication.PUBLISHED,),
+            target=Publication.DRAFT,
+            allowed=secretariat,
+            refusal=gettext_lazy("Only the secretariat unpublishes."),
+            reason=gettext_lazy("Unpublished"),
+            participle=gettext_lazy("unpublished"),
+            done=gettext_lazy("unpublished"),
+        ),
+    }
+
+
+STATE_LABELS = dict(Publication.choices)
+
+register(
+    Kind(
+        model=Project,
+        labels=STATE_LABELS,
+        moves=publication_moves(
+            submit_refusal=gettext_lazy("You may not submit this project."),
+            return_refusal=gettext_lazy("Only the secretariat returns projects."),
+            comment_missing=gettext_lazy("Say why the project is returned."),
+            checks=(require_complete,),
+        ),
+    )
+)
+register(
+    Kind(
+        model=ProgressUpdate,
+        labels=STATE_LABELS,
+        moves=publication_moves(
+            submit_refusal=gettext_lazy("You may not submit this progress update."),
+            return_refusal=gettext_lazy("Only the secretariat returns progress updates."),
+            comment_missing=gettext_lazy("Say why the update is returned."),
+        ),
+    )
+)
+register(flag_kind(Document))
