@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from .models import Event
 from .permissions import can_publish
@@ -35,14 +34,18 @@ class Move:
 
     sources: tuple
     target: object
-    allowed: Callable
-    refusal: str  # why PermissionDenied, when `allowed` says no
     reason: str  # kept in the record's history
     participle: str  # "%(object)s cannot be <participle>: …"
-    done: str  # what the admin tells the user afterwards
+    refusal: str  # why PermissionDenied, when `allowed` says no
+    allowed: Callable = secretariat
+    done: str = ""  # what the admin tells the user afterwards (the participle unless given)
     comment: str = KEEP
     comment_missing: str = ""  # the message when a required comment is blank
     checks: tuple = ()  # callables(record) that raise ValidationError
+
+    def __post_init__(self):
+        if not self.done:
+            object.__setattr__(self, "done", self.participle)
 
 
 @dataclass(frozen=True)
@@ -169,30 +172,14 @@ def startable(queryset, action):
 
 # --- records published by a flag (events here, documents in projects/workflow.py) -------------
 
-FLAG_LABELS = {True: gettext_lazy("Published"), False: gettext_lazy("Draft")}
+FLAG_LABELS = {True: _("Published"), False: _("Draft")}
 
 
 def flag_moves():
     """Publish and unpublish of a record with a `published` flag: the secretariat's alone."""
     return {
-        "publish": Move(
-            sources=(False,),
-            target=True,
-            allowed=secretariat,
-            refusal=gettext_lazy("Only the secretariat publishes."),
-            reason=gettext_lazy("Published"),
-            participle=gettext_lazy("published"),
-            done=gettext_lazy("published"),
-        ),
-        "unpublish": Move(
-            sources=(True,),
-            target=False,
-            allowed=secretariat,
-            refusal=gettext_lazy("Only the secretariat unpublishes."),
-            reason=gettext_lazy("Unpublished"),
-            participle=gettext_lazy("unpublished"),
-            done=gettext_lazy("unpublished"),
-        ),
+        "publish": Move((False,), True, _("Published"), _("published"), _("Only the secretariat publishes.")),
+        "unpublish": Move((True,), False, _("Unpublished"), _("unpublished"), _("Only the secretariat unpublishes.")),
     }
 
 

@@ -8,11 +8,10 @@ app is ready (projects/apps.py).
 
 from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from partnership.permissions import can_submit
-from partnership.workflow import CLEAR, REQUIRE, Kind, Move, flag_kind, register, secretariat
+from partnership.workflow import CLEAR, REQUIRE, Kind, Move, flag_kind, register
 
 from .models import Document, ProgressUpdate, Project, Publication
 
@@ -40,45 +39,40 @@ def publication_moves(*, submit_refusal, return_refusal, comment_missing, checks
     """Submit, publish, return and unpublish of a record with a publication state."""
     return {
         "submit": Move(
-            sources=SUBMITTABLE,
-            target=Publication.SUBMITTED,
+            SUBMITTABLE,
+            Publication.SUBMITTED,
+            _("Submitted for publication"),
+            _("submitted"),
+            submit_refusal,
             allowed=can_submit,
-            refusal=submit_refusal,
-            reason=gettext_lazy("Submitted for publication"),
-            participle=gettext_lazy("submitted"),
-            done=gettext_lazy("submitted for publication"),
+            done=_("submitted for publication"),
             checks=checks,
         ),
         "publish": Move(
-            sources=PUBLISHABLE,
-            target=Publication.PUBLISHED,
-            allowed=secretariat,
-            refusal=gettext_lazy("Only the secretariat publishes."),
-            reason=gettext_lazy("Published"),
-            participle=gettext_lazy("published"),
-            done=gettext_lazy("published"),
+            PUBLISHABLE,
+            Publication.PUBLISHED,
+            _("Published"),
+            _("published"),
+            _("Only the secretariat publishes."),
             comment=CLEAR,
             checks=checks,
         ),
         "return": Move(
-            sources=(Publication.SUBMITTED,),
-            target=Publication.RETURNED,
-            allowed=secretariat,
-            refusal=return_refusal,
-            reason=gettext_lazy("Returned with comments"),
-            participle=gettext_lazy("returned"),
-            done=gettext_lazy("returned with comments"),
+            (Publication.SUBMITTED,),
+            Publication.RETURNED,
+            _("Returned with comments"),
+            _("returned"),
+            return_refusal,
+            done=_("returned with comments"),
             comment=REQUIRE,
             comment_missing=comment_missing,
         ),
         "unpublish": Move(
-            sources=(Publication.PUBLISHED,),
-            target=Publication.DRAFT,
-            allowed=secretariat,
-            refusal=gettext_lazy("Only the secretariat unpublishes."),
-            reason=gettext_lazy("Unpublished"),
-            participle=gettext_lazy("unpublished"),
-            done=gettext_lazy("unpublished"),
+            (Publication.PUBLISHED,),
+            Publication.DRAFT,
+            _("Unpublished"),
+            _("unpublished"),
+            _("Only the secretariat unpublishes."),
         ),
     }
 
@@ -90,9 +84,9 @@ register(
         model=Project,
         labels=STATE_LABELS,
         moves=publication_moves(
-            submit_refusal=gettext_lazy("You may not submit this project."),
-            return_refusal=gettext_lazy("Only the secretariat returns projects."),
-            comment_missing=gettext_lazy("Say why the project is returned."),
+            submit_refusal=_("You may not submit this project."),
+            return_refusal=_("Only the secretariat returns projects."),
+            comment_missing=_("Say why the project is returned."),
             checks=(require_complete,),
         ),
     )
@@ -102,9 +96,9 @@ register(
         model=ProgressUpdate,
         labels=STATE_LABELS,
         moves=publication_moves(
-            submit_refusal=gettext_lazy("You may not submit this progress update."),
-            return_refusal=gettext_lazy("Only the secretariat returns progress updates."),
-            comment_missing=gettext_lazy("Say why the update is returned."),
+            submit_refusal=_("You may not submit this progress update."),
+            return_refusal=_("Only the secretariat returns progress updates."),
+            comment_missing=_("Say why the update is returned."),
         ),
     )
 )
