@@ -21,6 +21,7 @@ from import_export.formats.base_formats import XLSX
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import workflow
 from .models import (
     Agreement,
     CoChair,
@@ -388,26 +389,23 @@ class EventAdmin(TranslatedHistoryAdmin):
 
     @admin.action(description=_("Publish selected events"), permissions=["change"])
     def publish(self, request, queryset):
-        changed = self._set_published(request, queryset, True)
+        changed = self._set_published(request, queryset, "publish")
         self.message_user(
             request, ngettext("%d event published.", "%d events published.", changed) % changed, messages.SUCCESS
         )
 
     @admin.action(description=_("Unpublish selected events"), permissions=["change"])
     def unpublish(self, request, queryset):
-        changed = self._set_published(request, queryset, False)
+        changed = self._set_published(request, queryset, "unpublish")
         self.message_user(
             request,
             ngettext("%d event unpublished.", "%d events unpublished.", changed) % changed,
             messages.SUCCESS,
         )
 
-    def _set_published(self, request, queryset, value):
-        # Saved one by one so that each change is kept in the history.
-        changed = 0
-        for event in queryset.filter(published=not value):
-            event.published = value
-            event._change_reason = _("Published") if value else _("Unpublished")
-            event.save()
-            changed += 1
-        return changed
+    def _set_published(self, request, queryset, action):
+        # One by one through the workflow, so that each change is kept in the history.
+        done, refused = workflow.apply_to_each(workflow.startable(queryset, action), action, user=request.user)
+        for event, reason in refused:
+            self.message_user(request, f"{event}: {reason}", messages.ERROR)
+        return len(done)

@@ -16,8 +16,9 @@ from rest_framework.response import Response
 from partnership.api import ID, SLUG, documented
 from partnership.models import Country, Sector, WorkingGroup
 from partnership.rest.viewsets import FORMAT_PARAMETER, PublicViewSet, StaffWriteViewSet
+from partnership.workflow import transition
 
-from . import filters, serializers, services
+from . import filters, serializers
 from .models import (
     Confidence,
     Document,
@@ -86,17 +87,14 @@ class ExchangeRateViewSet(StaffWriteViewSet):
 class WorkflowActions:
     """POST …/submit/, …/publish/, …/return/ and …/unpublish/: the admin's publication workflow.
 
-    Each calls projects.services, which checks permission and state before it writes and keeps
-    the history; the answer is the record as it now stands.
+    Each calls partnership.workflow.transition, which checks permission and state before it
+    writes and keeps the history; the answer is the record as it now stands.
     """
-
-    workflow_services: dict = {}
-    workflow_argument = ""
 
     def run_workflow(self, step, **extra):
         self.check_model_permission("change")
         record = self.get_object()
-        self.workflow_services[step](user=self.request.user, **{self.workflow_argument: record}, **extra)
+        transition(record, step, user=self.request.user, **extra)
         return self.respond(record, 200)
 
     @action(detail=True, methods=["post"])
@@ -164,13 +162,6 @@ class ProjectViewSet(WorkflowActions, StaffWriteViewSet):
     lookup_field = "slug"
     lookup_value_regex = SLUG
     extra_query_params = ("as_of",)
-    workflow_argument = "project"
-    workflow_services = {
-        "submit": services.submit_project,
-        "publish": services.publish_project,
-        "return": services.return_project,
-        "unpublish": services.unpublish_project,
-    }
 
     def public(self, queryset):
         return queryset.published()
@@ -230,13 +221,6 @@ class ProgressUpdateViewSet(WorkflowActions, StaffWriteViewSet):
     lookup_value_regex = ID
     search_fields = ("title", "title_en", "body", "body_en")
     ordering_fields = ("reported_on",)
-    workflow_argument = "update"
-    workflow_services = {
-        "submit": services.submit_update,
-        "publish": services.publish_update,
-        "return": services.return_update,
-        "unpublish": services.unpublish_update,
-    }
 
     def public(self, queryset):
         return queryset.published()

@@ -9,10 +9,6 @@ from rest_framework.throttling import AnonRateThrottle
 
 from ..permissions import can_publish, can_write
 
-PUBLISHED = "published"
-# Publication states only the secretariat may set (partnership.permissions.can_publish).
-PUBLISHER_STATES = {"published", "returned"}
-
 
 class StaffWrites(permissions.BasePermission):
     """Anyone reads; only active staff write (and partnership.permissions decides what)."""
@@ -45,13 +41,10 @@ def check_write(user, old, new):
     for state in (old, new):
         if state is not None and not can_write(user, state):
             raise exceptions.PermissionDenied(_("You may not change this record."))
-    for field in ("publication", "published"):
-        if not hasattr(new, field):
-            continue
-        before = getattr(old, field) if old is not None else new._meta.get_field(field).get_default()
-        after = getattr(new, field)
-        publishing = after in PUBLISHER_STATES or after is True
-        unpublishing = before in (PUBLISHED, True)
-        if before != after and (publishing or unpublishing) and not can_publish(user):
+    # A publication state moves only through the workflow actions (a body setting it is a 400);
+    # a `published` flag (documents, events) is the secretariat's to change.
+    if hasattr(new, "published"):
+        before = old.published if old is not None else new._meta.get_field("published").get_default()
+        if before != new.published and not can_publish(user):
             message = _("Only the secretariat publishes, returns or unpublishes.")
-            raise exceptions.PermissionDenied({field: [message]})
+            raise exceptions.PermissionDenied({"published": [message]})

@@ -1,7 +1,7 @@
 """Data entry for the portfolio: projects with their tasks, participants, places, updates and documents.
 
 base.py holds what every admin here shares (scoping by partnership/permissions.py, the publication
-workflow through projects/services.py); project.py the project form and its inlines; records.py
+workflow through partnership/workflow.py); project.py the project form and its inlines; records.py
 the other lists. Importing the package registers them all.
 """
 

@@ -3,7 +3,7 @@
 What a user sees and may change is decided in one place, partnership/permissions.py, which the API
 asks too: lists, search and autocomplete show only `scoped()` rows; opening or posting to a record
 outside them is refused with 403; every save asks `can_write()` about the record as it will be
-stored. Publication goes through projects/services.py.
+stored. Publication goes through partnership/workflow.py.
 """
 
 from django.conf import settings
@@ -25,9 +25,7 @@ from partnership.permissions import (
     is_secretariat,
     scoped,
 )
-
-from .. import services
-from ..models import Publication
+from partnership.workflow import apply_to_each, available, move_of, reason_of, transition
 
 # --- permission plumbing shared by every admin of this app ----------------------------------------
 
@@ -188,19 +186,17 @@ def report(request, done, refused, state):
         messages.error(request, f"{obj}: {reason}")
 
 
-def workflow_reason(exc):
-    if isinstance(exc, PermissionDenied):
-        return str(exc) or _("You may not do that.")
-    return " ".join(exc.messages)
+# Change-form buttons of the workflow's steps, in the table's order.
+WORKFLOW_BUTTONS = {
+    "submit": _("Save and submit for publication"),
+    "publish": _("Save and publish"),
+    "return": _("Save and return with the review comment"),
+    "unpublish": _("Save and unpublish"),
+}
 
 
 class WorkflowAdminMixin:
-    """Publication buttons on the change form and bulk actions, all through projects/services.py.
-
-    Subclasses name the services for their model in `workflow`.
-    """
-
-    workflow = {}  # action name → (service, keyword for the record)
+    """Publication buttons on the change form and bulk actions, all through partnership/workflow.py."""
 
     def has_publish_permission(self, request):
         return can_publish(request.user)
@@ -208,17 +204,7 @@ class WorkflowAdminMixin:
     def workflow_buttons(self, request, obj):
         if obj is None or obj.pk is None:
             return []
-        buttons = []
-        if obj.publication in services.SUBMITTABLE and can_write(request.user, obj):
-            buttons.append(("_submit", _("Save and submit for publication")))
-        if can_publish(request.user):
-            if obj.publication in services.PUBLISHABLE:
-                buttons.append(("_publish", _("Save and publish")))
-            if obj.publication == Publication.SUBMITTED:
-                buttons.append(("_return", _("Save and return with the review comment")))
-            if obj.publication == Publication.PUBLISHED:
-                buttons.append(("_unpublish", _("Save and unpublish")))
-        return [{"name": name, "label": label} for name, label in buttons]
+        return [{"name": f"_{action}", "label": WORKFLOW_BUTTONS[action]} for action in available(request.user, obj)]
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # Refuse a forged secretariat button before anything is saved.
@@ -233,44 +219,24 @@ class WorkflowAdminMixin:
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def response_change(self, request, obj):
-        for name in ("_submit", "_publish", "_return", "_unpublish"):
-            if name in request.POST:
-                self.run_workflow(request, obj, name.lstrip("_"))
+        for action in WORKFLOW_BUTTONS:
+            if f"_{action}" in request.POST:
+                self.run_workflow(request, obj, action)
                 return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
 
     def run_workflow(self, request, obj, action):
-        service, keyword = self.workflow[action]
-        kwargs = {"user": request.user, keyword: obj}
-        if action == "return":
-            kwargs["comment"] = obj.review_comment
         try:
-            service(**kwargs)
+            transition(obj, action, user=request.user, comment=obj.review_comment)
         except ValidationError as exc:
-            messages.error(request, workflow_reason(exc))
+            messages.error(request, reason_of(exc))
         else:
-            messages.success(request, _("%(object)s: %(state)s.") % {"object": obj, "state": self.done_label(action)})
-
-    @staticmethod
-    def done_label(action):
-        return {
-            "submit": _("submitted for publication"),
-            "publish": _("published"),
-            "return": _("returned with comments"),
-            "unpublish": _("unpublished"),
-        }[action]
+            done = move_of(obj, action).done
+            messages.success(request, _("%(object)s: %(state)s.") % {"object": obj, "state": done})
 
     def bulk(self, request, queryset, action):
-        service, keyword = self.workflow[action]
-        done, refused = [], []
-        for obj in queryset:
-            try:
-                service(**{"user": request.user, keyword: obj})
-            except (ValidationError, PermissionDenied) as exc:
-                refused.append((obj, workflow_reason(exc)))
-            else:
-                done.append(obj)
-        report(request, done, refused, self.done_label(action))
+        done, refused = apply_to_each(queryset, action, user=request.user)
+        report(request, done, refused, move_of(queryset.model, action).done)
 
     @admin.action(description=_("Submit selected for publication"), permissions=["change"])
     def submit_selected(self, request, queryset):

@@ -9,7 +9,7 @@ from modeltranslation.admin import TranslationStackedInline, TranslationTabularI
 from partnership.admin import DemoListFilter, TranslatedHistoryAdmin, badge, demo_badge
 from partnership.permissions import can_publish
 
-from .. import services
+from .. import workflow
 from ..models import Document, ProgressUpdate, Project, ProjectLocation, ProjectParticipant, Task
 from ..resources import ProjectResource
 from .base import (
@@ -91,12 +91,6 @@ class ProjectAdmin(ScopedAdminMixin, WorkflowAdminMixin, ScopedFileTransferMixin
     resource_classes = [ProjectResource]
     workflow_fields = ["publication"]
     publisher_fields = ["review_comment", "demo"]
-    workflow = {
-        "submit": (services.submit_project, "project"),
-        "publish": (services.publish_project, "project"),
-        "return": (services.return_project, "project"),
-        "unpublish": (services.unpublish_project, "project"),
-    }
     list_display = [
         "code",
         "demo_column",
@@ -238,4 +232,4 @@ class ProjectAdmin(ScopedAdminMixin, WorkflowAdminMixin, ScopedFileTransferMixin
         if obj is None or obj.pk is None:
             return "—"
         missing = obj.missing_for_publication()
-        return services.missing_sentence(missing) if missing else _("Nothing: ready to publish.")
+        return workflow.missing_sentence(missing) if missing else _("Nothing: ready to publish.")

@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 
 from partnership.admin import DemoListFilter, HistoryAdmin, TranslatedHistoryAdmin, badge, demo_badge
 from partnership.permissions import can_publish
+from partnership.workflow import apply_to_each, reason_of, startable
 
 from .. import services
 from ..models import Document, ExchangeRate, Organisation, ProgressUpdate, ProjectLocation, ProjectParticipant, Task
@@ -17,7 +18,6 @@ from .base import (
     WorkflowAdminMixin,
     confidence_badge,
     publication_badge,
-    workflow_reason,
     working_group_filter,
 )
 
@@ -65,7 +65,7 @@ class TaskAdmin(ScopedAdminMixin, ScopedFileTransferMixin, TranslatedHistoryAdmi
         try:
             changed = services.mark_tasks_done(user=request.user, tasks=queryset)
         except (PermissionDenied, ValidationError) as exc:
-            messages.error(request, workflow_reason(exc))
+            messages.error(request, reason_of(exc))
             return
         messages.success(request, ngettext("%d task marked done.", "%d tasks marked done.", changed) % changed)
 
@@ -74,12 +74,6 @@ class TaskAdmin(ScopedAdminMixin, ScopedFileTransferMixin, TranslatedHistoryAdmi
 class ProgressUpdateAdmin(ScopedAdminMixin, WorkflowAdminMixin, TranslatedHistoryAdmin):
     workflow_fields = ["publication"]
     publisher_fields = ["review_comment"]
-    workflow = {
-        "submit": (services.submit_update, "update"),
-        "publish": (services.publish_update, "update"),
-        "return": (services.return_update, "update"),
-        "unpublish": (services.unpublish_update, "update"),
-    }
     list_display = [
         "reported_on",
         "title",
@@ -149,20 +143,19 @@ class DocumentAdmin(ScopedAdminMixin, TranslatedHistoryAdmin):
 
     @admin.action(description=_("Publish selected documents"), permissions=["publish"])
     def publish(self, request, queryset):
-        self._set_published(request, queryset, True)
+        self._set_published(request, queryset, "publish")
 
     @admin.action(description=_("Unpublish selected documents"), permissions=["publish"])
     def unpublish(self, request, queryset):
-        self._set_published(request, queryset, False)
+        self._set_published(request, queryset, "unpublish")
 
-    def _set_published(self, request, queryset, value):
-        changed = 0
-        for document in queryset.filter(published=not value):
-            document.published = value
-            document._change_reason = _("Published") if value else _("Unpublished")
-            document.save()
-            changed += 1
+    def _set_published(self, request, queryset, action):
+        # Documents already in the state asked for are left alone, as before the workflow.
+        done, refused = apply_to_each(startable(queryset, action), action, user=request.user)
+        changed = len(done)
         messages.success(request, ngettext("%d document changed.", "%d documents changed.", changed) % changed)
+        for document, reason in refused:
+            messages.error(request, f"{document}: {reason}")
 
 
 @admin.register(ProjectParticipant)

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from partnership.workflow import transition
 from projects import services
 from projects.models import Publication, Task
 from tests import factories as f
@@ -28,7 +29,7 @@ def project(group):
 
 def test_editor_submits_their_complete_project_and_history_says_who(project, group, make_editor):
     editor = make_editor(group)
-    result = services.submit_project(user=editor, project=project)
+    result = transition(project, "submit", user=editor)
     assert result.publication == Publication.SUBMITTED
     record = project.history.first()
     assert record.history_user == editor
@@ -38,7 +39,7 @@ def test_editor_submits_their_complete_project_and_history_says_who(project, gro
 def test_editor_of_another_group_cannot_submit_and_nothing_changes(project, make_editor):
     outsider = make_editor(f.WorkingGroupFactory())
     with pytest.raises(PermissionDenied):
-        services.submit_project(user=outsider, project=project)
+        transition(project, "submit", user=outsider)
     project.refresh_from_db()
     assert project.publication == Publication.DRAFT
 
@@ -46,10 +47,10 @@ def test_editor_of_another_group_cannot_submit_and_nothing_changes(project, make
 def test_incomplete_project_cannot_be_submitted_or_published(project, group, make_editor, secretariat):
     project.locations.all().delete()
     with pytest.raises(ValidationError) as exc:
-        services.submit_project(user=make_editor(group), project=project)
+        transition(project, "submit", user=make_editor(group))
     assert "at least one location" in exc.value.messages[0]
     with pytest.raises(ValidationError):
-        services.publish_project(user=secretariat, project=project)
+        transition(project, "publish", user=secretariat)
     project.refresh_from_db()
     assert project.publication == Publication.DRAFT
 
@@ -58,60 +59,60 @@ def test_project_in_a_currency_without_a_rate_cannot_be_published(project, secre
     project.investment_currency = "KZT"
     project.save()
     with pytest.raises(ValidationError) as exc:
-        services.publish_project(user=secretariat, project=project)
+        transition(project, "publish", user=secretariat)
     assert "an exchange rate for KZT" in exc.value.messages[0]
     f.ExchangeRateFactory(currency="KZT", date=datetime.date(2020, 1, 1))
-    assert services.publish_project(user=secretariat, project=project).publication == Publication.PUBLISHED
+    assert transition(project, "publish", user=secretariat).publication == Publication.PUBLISHED
 
 
 def test_only_the_secretariat_publishes_returns_and_unpublishes(project, group, make_editor, secretariat):
     editor = make_editor(group)
-    services.submit_project(user=editor, project=project)
+    transition(project, "submit", user=editor)
     for call in (
-        lambda: services.publish_project(user=editor, project=project),
-        lambda: services.return_project(user=editor, project=project, comment="No"),
-        lambda: services.unpublish_project(user=editor, project=project),
+        lambda: transition(project, "publish", user=editor),
+        lambda: transition(project, "return", user=editor, comment="No"),
+        lambda: transition(project, "unpublish", user=editor),
     ):
         with pytest.raises(PermissionDenied):
             call()
     project.refresh_from_db()
     assert project.publication == Publication.SUBMITTED
-    assert services.publish_project(user=secretariat, project=project).publication == Publication.PUBLISHED
-    assert services.unpublish_project(user=secretariat, project=project).publication == Publication.DRAFT
+    assert transition(project, "publish", user=secretariat).publication == Publication.PUBLISHED
+    assert transition(project, "unpublish", user=secretariat).publication == Publication.DRAFT
 
 
 def test_returned_project_carries_the_comment_and_can_be_resubmitted(project, group, make_editor, secretariat):
     editor = make_editor(group)
-    services.submit_project(user=editor, project=project)
+    transition(project, "submit", user=editor)
     with pytest.raises(ValidationError):
-        services.return_project(user=secretariat, project=project, comment="  ")
-    returned = services.return_project(user=secretariat, project=project, comment="Add the shares.")
+        transition(project, "return", user=secretariat, comment="  ")
+    returned = transition(project, "return", user=secretariat, comment="Add the shares.")
     assert (returned.publication, returned.review_comment) == (Publication.RETURNED, "Add the shares.")
-    assert services.submit_project(user=editor, project=project).publication == Publication.SUBMITTED
-    published = services.publish_project(user=secretariat, project=project)
+    assert transition(project, "submit", user=editor).publication == Publication.SUBMITTED
+    published = transition(project, "publish", user=secretariat)
     assert published.review_comment == ""
 
 
 def test_states_that_do_not_allow_the_step_are_refused(project, secretariat):
     with pytest.raises(ValidationError):
-        services.return_project(user=secretariat, project=project, comment="Not submitted yet")
+        transition(project, "return", user=secretariat, comment="Not submitted yet")
     with pytest.raises(ValidationError):
-        services.unpublish_project(user=secretariat, project=project)
-    services.publish_project(user=secretariat, project=project)
+        transition(project, "unpublish", user=secretariat)
+    transition(project, "publish", user=secretariat)
     with pytest.raises(ValidationError):
-        services.submit_project(user=secretariat, project=project)
+        transition(project, "submit", user=secretariat)
 
 
 def test_progress_update_workflow(project, group, make_editor, secretariat):
     update = f.ProgressUpdateFactory(project=project, publication=Publication.DRAFT)
     editor = make_editor(group)
-    assert services.submit_update(user=editor, update=update).publication == Publication.SUBMITTED
+    assert transition(update, "submit", user=editor).publication == Publication.SUBMITTED
     with pytest.raises(PermissionDenied):
-        services.publish_update(user=editor, update=update)
-    assert services.return_update(user=secretariat, update=update, comment="Numbers?").publication == "returned"
-    services.submit_update(user=editor, update=update)
-    assert services.publish_update(user=secretariat, update=update).publication == Publication.PUBLISHED
-    assert services.unpublish_update(user=secretariat, update=update).publication == Publication.DRAFT
+        transition(update, "publish", user=editor)
+    assert transition(update, "return", user=secretariat, comment="Numbers?").publication == "returned"
+    transition(update, "submit", user=editor)
+    assert transition(update, "publish", user=secretariat).publication == Publication.PUBLISHED
+    assert transition(update, "unpublish", user=secretariat).publication == Publication.DRAFT
 
 
 def test_mark_tasks_done_checks_every_task_before_writing(project, group, make_editor):
