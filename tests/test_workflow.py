@@ -14,7 +14,7 @@ from partnership.models import Event
 from partnership.workflow import available, transition
 from projects.models import Document, ProgressUpdate, Project, Publication
 from tests import factories as f
-from tests.api_helpers import assert_error, client_for
+from tests.helpers import assert_error, client_for
 
 pytestmark = pytest.mark.django_db
 

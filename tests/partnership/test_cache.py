@@ -10,10 +10,10 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from projects import services
+from partnership.workflow import transition
 from projects.models import Project, Publication
 from tests import factories as f
-from tests.api_helpers import client_for
+from tests.helpers import client_for
 from tests.projects.test_admin import admin_url, project_form_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -72,7 +72,7 @@ def test_publishing_shows_on_the_next_request_and_the_draft_never_entered_the_ca
     project = draft(slug="plant", title="Cement plant")
     assert client.get("/en/projects/plant/").status_code == 404
     assert "Cement plant" not in text(client.get("/en/projects/"))
-    services.publish_project(user=secretariat, project=project)
+    transition(project, "publish", user=secretariat)
     assert "Cement plant" in text(client.get("/en/projects/plant/"))
     assert "Cement plant" in text(client.get("/en/projects/"))
 
@@ -88,10 +88,10 @@ def test_a_staff_preview_is_never_served_to_the_public(client, secretariat):
 
 def test_staff_are_not_served_the_public_copy(client, secretariat):
     project = draft(slug="plant", title="Cement plant")
-    services.publish_project(user=secretariat, project=project)
+    transition(project, "publish", user=secretariat)
     assert client.get("/en/projects/plant/").status_code == 200  # cached for the public
     project.refresh_from_db()
-    services.unpublish_project(user=secretariat, project=project)
+    transition(project, "unpublish", user=secretariat)
     assert client.get("/en/projects/plant/").status_code == 404
     staff = Client()
     staff.force_login(secretariat)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from partnership.exports import csv_text
 from projects.models import Project
 from tests import factories as f
-from tests.api_helpers import client_for, csv_rows, fresh_throttle  # noqa: F401
+from tests.helpers import client_for, csv_rows
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_throttle")]
 
