@@ -285,6 +285,17 @@ def _investment_facet(ids, selected):
     }
 
 
+def country_centres(projects):
+    """Countries where these projects have located places, each with the mean `lat` and `lon`."""
+    return (
+        Country.objects.filter(
+            project_locations__project__in=projects.values("pk"), project_locations__latitude__isnull=False
+        )
+        .annotate(lat=Avg("project_locations__latitude"), lon=Avg("project_locations__longitude"))
+        .order_by("name")
+    )
+
+
 # --- the admin home's work list --------------------------------------------------------------------
 
 
