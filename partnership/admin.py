@@ -10,9 +10,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.http import Http404
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -36,6 +34,7 @@ from .models import (
     WorkingGroup,
 )
 from .resources import SpreadsheetSafeCSV, TradeFigureResource
+from .selectors import with_counts
 
 admin.site.site_header = _("Intergovernmental commission · partnership tracker")
 admin.site.site_title = _("Partnership tracker admin")
@@ -146,7 +145,7 @@ class SectorAdmin(TranslatedHistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_projects=Count("projects", distinct=True))
+        return with_counts(super().get_queryset(request), n_projects="projects")
 
     @admin.display(description=_("projects"), ordering="n_projects")
     def project_count(self, obj):
@@ -187,7 +186,7 @@ class CommissionAdmin(TranslatedHistoryAdmin):
     inlines = [CommissionCoChairInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_groups=Count("working_groups", distinct=True))
+        return with_counts(super().get_queryset(request), n_groups="working_groups")
 
     @admin.display(description=_("working groups"), ordering="n_groups")
     def group_count(self, obj):
@@ -214,11 +213,7 @@ class WorkingGroupAdmin(TranslatedHistoryAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(n_projects=Count("projects", distinct=True), n_editors=Count("editors", distinct=True))
-        )
+        return with_counts(super().get_queryset(request), n_projects="projects", n_editors="editors")
 
     @admin.display(description=_("projects"), ordering="n_projects")
     def project_count(self, obj):
@@ -238,7 +233,7 @@ class PersonAdmin(TranslatedHistoryAdmin):
     autocomplete_fields = ["country"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_terms=Count("terms"))
+        return with_counts(super().get_queryset(request), n_terms="terms")
 
     @admin.display(description=_("terms"), ordering="n_terms")
     def term_count(self, obj):
@@ -294,7 +289,7 @@ class MeetingAdmin(TranslatedHistoryAdmin):
     inlines = [DirectiveInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_directives=Count("directives"))
+        return with_counts(super().get_queryset(request), n_directives="directives")
 
     @admin.display(description=_("directives"), ordering="n_directives")
     def directive_count(self, obj):
@@ -327,14 +322,11 @@ class DirectiveAdmin(TranslatedHistoryAdmin):
     date_hierarchy = "due_date"
 
     def get_queryset(self, request):
-        today = timezone.localdate()
-        open_ = Q(status__in=[Directive.Status.OPEN, Directive.Status.IN_PROGRESS])
-        late = ExpressionWrapper(open_ & Q(due_date__lt=today), output_field=BooleanField())
-        return super().get_queryset(request).annotate(late=late)
+        return super().get_queryset(request).with_overdue()
 
-    @admin.display(description=_("overdue"), ordering="late")
+    @admin.display(description=_("overdue"), ordering="is_late")
     def overdue_badge(self, obj):
-        return badge(_("overdue"), "late") if obj.late else ""
+        return badge(_("overdue"), "late") if obj.is_late else ""
 
 
 @admin.register(Agreement)

@@ -1,6 +1,5 @@
 """API endpoints of the commission side: read for everyone, write for the secretariat."""
 
-from django.db.models import BooleanField, Case, Value, When
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from . import filters, serializers
@@ -112,13 +111,7 @@ class DirectiveViewSet(StaffWriteViewSet):
     ordering_fields = ("due_date", "status", "order")
 
     def base_queryset(self):
-        return self.queryset.annotate(
-            is_late=Case(
-                When(serializers.directive_overdue_q(), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
+        return self.queryset.with_overdue()
 
 
 @documented("agreement", "agreements")

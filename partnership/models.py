@@ -374,22 +374,31 @@ class Meeting(TimeStamped):
         return reverse("partnership:meeting-detail", kwargs={"slug": self.slug})
 
 
-class DirectiveQuerySet(models.QuerySet):
-    def open(self):
-        return self.filter(status__in=[Directive.Status.OPEN, Directive.Status.IN_PROGRESS])
+def overdue_directive_q(on=None):
+    """Overdue on `on` (today by default): still open or in progress, and due before that day."""
+    return Q(status__in=[Directive.Status.OPEN, Directive.Status.IN_PROGRESS], due_date__lt=on or timezone.localdate())
 
+
+class DirectiveQuerySet(models.QuerySet):
     def overdue(self, on=None):
-        on = on or timezone.localdate()
-        return self.open().filter(due_date__lt=on)
+        return self.filter(overdue_directive_q(on))
+
+    def with_overdue(self, on=None):
+        """Annotate `is_late` so a list can mark overdue directives without a query per row."""
+        return self.annotate(
+            is_late=models.Case(
+                models.When(overdue_directive_q(on), then=models.Value(True)),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
 
     def state_counts(self, on=None):
         """Counts of directives by status plus the overdue count, in one query."""
-        on = on or timezone.localdate()
-        open_q = Q(status__in=[Directive.Status.OPEN, Directive.Status.IN_PROGRESS])
         counts = {s: models.Count("pk", filter=Q(status=s)) for s in Directive.Status.values}
         return self.aggregate(
             total=models.Count("pk"),
-            overdue=models.Count("pk", filter=open_q & Q(due_date__lt=on)),
+            overdue=models.Count("pk", filter=overdue_directive_q(on)),
             **counts,
         )
 
@@ -424,6 +433,7 @@ class Directive(TimeStamped):
 
     @property
     def is_overdue(self):
+        """overdue_directive_q() today, for one row already loaded (templates of single records)."""
         return (
             self.status in (self.Status.OPEN, self.Status.IN_PROGRESS)
             and self.due_date is not None

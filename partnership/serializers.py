@@ -7,7 +7,7 @@ field has not been translated).
 import copy
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import ManyToManyField, Q
+from django.db.models import ManyToManyField
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -234,11 +234,6 @@ class DirectiveSerializer(ModelValidatingSerializer):
             "order",
             "updated",
         ]
-
-
-def directive_overdue_q():
-    """The condition Directive.objects.overdue() uses, for annotating a list."""
-    return Q(status__in=[Directive.Status.OPEN, Directive.Status.IN_PROGRESS], due_date__lt=timezone.localdate())
 
 
 class AgreementSerializer(ModelValidatingSerializer):

@@ -3,10 +3,8 @@
 import datetime
 
 from django import forms
-from django.db.models import Avg, Count, Prefetch, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions
 from rest_framework.decorators import action
@@ -14,13 +12,11 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from partnership.api import ID, SLUG, documented
-from partnership.models import Country, Sector, WorkingGroup
 from partnership.rest.viewsets import FORMAT_PARAMETER, PublicViewSet, StaffWriteViewSet
 from partnership.workflow import transition
 
-from . import filters, serializers
+from . import filters, selectors, serializers
 from .models import (
-    Confidence,
     Document,
     ExchangeRate,
     Organisation,
@@ -28,7 +24,6 @@ from .models import (
     Project,
     ProjectLocation,
     ProjectParticipant,
-    Publication,
     Task,
 )
 from .validators import validate_as_of
@@ -251,69 +246,6 @@ DIMENSIONS = {
     "working-group": "working_group",
     "country": "country",
 }
-GROUP_KEYS = {"sectors": "sectors", "working_group": "working_group", "country": "locations__country"}
-NO_VALUE = {
-    "sectors": _("No sector"),
-    "working_group": _("No working group"),
-    "country": _("No location"),
-}
-
-
-def figures(queryset, as_of, key=None):
-    """Mean progress, overdue tasks and projects behind schedule on `as_of`, overall or per key."""
-    rows = queryset.with_figures(as_of).order_by()
-    if key is None:
-        # aggregate() over these subquery annotations loses them on SQLite (Django wraps the query
-        # and leaves the column out), so group instead on a column every row shares: summaries
-        # are of published projects only.
-        key = "publication"
-        rows = rows.filter(publication=Publication.PUBLISHED)
-        overall = True
-    else:
-        overall = False
-    if key == GROUP_KEYS["country"]:
-        rows = rows.one_row_per_country()
-    rows = rows.values(key)
-    rows = rows.annotate(
-        mean_progress=Avg("progress"),
-        late_tasks=Coalesce(Sum("overdue_tasks"), 0),
-        projects_behind=Count("pk", filter=Q(behind_schedule=True)),
-    )
-    result = {
-        row[key]: {
-            "mean_progress": row["mean_progress"],
-            "overdue_tasks": row["late_tasks"],
-            "behind_schedule": row["projects_behind"],
-        }
-        for row in rows
-    }
-    if overall:
-        return result.get(Publication.PUBLISHED, {"mean_progress": None, "overdue_tasks": 0, "behind_schedule": 0})
-    return result
-
-
-def names_for(field, keys):
-    """What each key of a breakdown stands for, and the key clients see (slug or code, not id)."""
-    if field == "status":
-        return {value: (value, label) for value, label in Project.Status.choices}
-    if field == "confidence":
-        return {value: (value, label) for value, label in Confidence.choices}
-    model, public_key = {"sectors": (Sector, "slug"), "working_group": (WorkingGroup, "slug")}.get(
-        field, (Country, "code")
-    )
-    return {obj.pk: (getattr(obj, public_key), obj.name) for obj in model.objects.filter(pk__in=keys)}
-
-
-def breakdown(queryset, field, as_of):
-    rows = queryset.totals_by(field)
-    extra = figures(queryset, as_of, GROUP_KEYS.get(field, field))
-    names = names_for(field, [row["key"] for row in rows if row["key"] is not None])
-    result = []
-    for row in rows:
-        key, name = names.get(row["key"], (None, NO_VALUE.get(field, "")))
-        measures = extra.get(row["key"], {"mean_progress": None, "overdue_tasks": 0, "behind_schedule": 0})
-        result.append({"key": key, "name": str(name), **{k: v for k, v in row.items() if k != "key"}, **measures})
-    return result
 
 
 @extend_schema_view(
@@ -366,16 +298,10 @@ class SummaryViewSet(PublicViewSet):
         return Project.objects.filter(pk__in=ids)
 
     def list(self, request, *args, **kwargs):
-        as_of = parse_as_of(request)
-        projects = self.selected()
-        data = {
-            "as_of": as_of,
-            "totals": {**projects.totals(), **figures(projects, as_of)},
-            **{f"by_{name.replace('-', '_')}": breakdown(projects, field, as_of) for name, field in DIMENSIONS.items()},
-        }
+        data = selectors.summary(self.selected(), DIMENSIONS, parse_as_of(request))
         return Response(self.get_serializer(data).data)
 
     @action(detail=False, url_path=r"by-(?P<dimension>status|confidence|sector|working-group|country)")
     def dimension(self, request, dimension, *args, **kwargs):
-        rows = breakdown(self.selected(), DIMENSIONS[dimension], parse_as_of(request))
+        rows = selectors.breakdown(self.selected(), DIMENSIONS[dimension], parse_as_of(request))
         return Response(self.get_serializer(rows, many=True).data)

@@ -399,6 +399,7 @@ class Task(TimeStamped):
 
     @property
     def is_overdue(self):
+        """overdue_task_q() today, for one row already loaded; lists annotate `is_late` instead."""
         return (
             self.due_date is not None
             and self.due_date < timezone.localdate()

@@ -51,6 +51,28 @@ def _today(on):
     return on or timezone.localdate()
 
 
+# --- derived rules: each written once, as a condition on Task rows for a given day -----------------
+
+
+def done_task_q(on=None):
+    """Done on `on` (today by default): marked done, and completed on or before that day."""
+    from .models import Task
+
+    return Q(status=Task.Status.DONE, completed_date__lte=_today(on))
+
+
+def overdue_task_q(on=None):
+    """Overdue on `on` (today by default): due before that day, not cancelled and not done by then."""
+    from .models import Task
+
+    day = _today(on)
+    return (
+        Q(due_date__lt=day)
+        & ~Q(status=Task.Status.CANCELLED)
+        & (~Q(status=Task.Status.DONE) | Q(completed_date__gt=day))
+    )
+
+
 def _sum_subquery(queryset, field):
     """A scalar subquery summing `field` over `queryset` (already filtered by OuterRef)."""
     return Subquery(
@@ -119,10 +141,9 @@ class ProjectQuerySet(models.QuerySet):
         """
         from .models import Task
 
-        day = _today(as_of)
         tasks = Task.objects.filter(project=OuterRef("pk")).exclude(status=Task.Status.CANCELLED)
-        done = tasks.filter(status=Task.Status.DONE, completed_date__lte=day)
-        late = tasks.filter(due_date__lt=day).filter(~Q(status=Task.Status.DONE) | Q(completed_date__gt=day))
+        done = tasks.filter(done_task_q(as_of))
+        late = tasks.filter(overdue_task_q(as_of))
         return self.annotate(
             task_weight=Coalesce(_sum_subquery(tasks, "weight"), 0),
             done_weight=Coalesce(_sum_subquery(done, "weight"), 0),
@@ -249,33 +270,18 @@ class TaskQuerySet(models.QuerySet):
     def published(self):
         return self.filter(project__publication=PUBLISHED)
 
-    def open(self):
-        return self.exclude(status__in=[self.model.Status.DONE, self.model.Status.CANCELLED])
-
     def overdue(self, on=None):
-        return self.open().filter(due_date__lt=_today(on))
+        return self.filter(overdue_task_q(on))
 
     def with_overdue(self, on=None):
         """Annotate `is_late` so a list can mark overdue tasks without a query per row."""
         return self.annotate(
             is_late=models.Case(
-                models.When(
-                    Q(due_date__lt=_today(on)) & ~Q(status__in=[self.model.Status.DONE, self.model.Status.CANCELLED]),
-                    then=Value(True),
-                ),
+                models.When(overdue_task_q(on), then=Value(True)),
                 default=Value(False),
                 output_field=models.BooleanField(),
             )
         )
-
-    def done_share(self):
-        """Share of non-cancelled task weight that is done, 0–100 (None without tasks)."""
-        result = self.exclude(status=self.model.Status.CANCELLED).aggregate(
-            total=Sum("weight"), done=Sum("weight", filter=Q(status=self.model.Status.DONE))
-        )
-        if not result["total"]:
-            return None
-        return 100.0 * (result["done"] or 0) / result["total"]
 
 
 class ProgressUpdateQuerySet(models.QuerySet):

@@ -336,10 +336,12 @@ class TotalsSerializer(serializers.Serializer):
     unpriced = serializers.IntegerField(help_text="Projects with an amount but no exchange rate (not in `usd`).")
     jobs_planned = serializers.IntegerField()
     jobs_created = serializers.IntegerField()
-    mean_progress = serializers.FloatField(
+    progress = serializers.FloatField(
         allow_null=True,
-        help_text="Average of the projects' progress (0–100), over projects with tasks. Not the same "
-        "figure as the share of all task weight done that the site's report shows per working group.",
+        help_text="Share of all task weight done (0–100), as the site's progress report shows it.",
+    )
+    mean_progress = serializers.FloatField(
+        allow_null=True, help_text="Average of the projects' progress (0–100), over projects with tasks."
     )
     overdue_tasks = serializers.IntegerField(help_text="Tasks overdue on the `as_of` date.")
     behind_schedule = serializers.IntegerField(help_text="Projects behind schedule on the `as_of` date.")
@@ -351,6 +353,7 @@ class TotalsRowSerializer(serializers.Serializer):
     count = serializers.IntegerField()
     usd = serializers.DecimalField(**MONEY)
     unpriced = serializers.IntegerField()
+    progress = serializers.FloatField(allow_null=True, help_text="Share of all task weight done (0–100).")
     mean_progress = serializers.FloatField(allow_null=True, help_text="Average of the projects' progress (0–100).")
     overdue_tasks = serializers.IntegerField()
     behind_schedule = serializers.IntegerField()

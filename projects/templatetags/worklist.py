@@ -8,21 +8,12 @@ from django.utils.translation import gettext as _
 
 from partnership.models import Commission
 from partnership.permissions import can_publish, scoped
+from projects import selectors
 from projects.models import ProgressUpdate, Project, Publication, Task
 
 register = template.Library()
 
 ROWS = 8
-
-
-def _section(key, title, url, queryset, row):
-    return {
-        "key": key,
-        "title": title,
-        "url": url,
-        "count": queryset.count(),
-        "rows": [row(obj) for obj in queryset[:ROWS]],
-    }
 
 
 def _change_url(obj):
@@ -38,64 +29,63 @@ def worklist(user):
     """Sections of overdue tasks, stale projects, returned items and items awaiting publication."""
     if not user.is_active or not user.is_staff:
         return {"sections": []}
-    sections = []
-    if user.has_perm("projects.view_task"):
-        tasks = scoped(user, Task.objects.overdue()).select_related("project").order_by("due_date", "pk")
-        sections.append(
-            _section(
-                "overdue-tasks",
-                _("Overdue tasks"),
-                reverse("admin:projects_task_changelist") + "?overdue=yes",
-                tasks,
-                lambda task: {
-                    "label": task,
-                    "url": _change_url(task),
-                    "detail": _("%(project)s · due %(date)s")
-                    % {"project": task.project.code, "date": date_format(task.due_date)},
-                },
-            )
-        )
-    if user.has_perm("projects.view_project"):
-        projects = scoped(user, Project.objects.all())
-        sections.append(
-            _section(
-                "stale-projects",
-                _("Projects with no progress update for %(days)d days") % {"days": settings.STALE_UPDATE_DAYS},
-                reverse("admin:projects_project_changelist") + "?stale=yes",
-                projects.without_recent_update().order_by("code"),
-                _project_row,
-            )
-        )
-        sections.append(
-            _section(
-                "returned",
-                _("Projects returned with comments"),
-                reverse("admin:projects_project_changelist") + f"?publication__exact={Publication.RETURNED}",
-                projects.filter(publication=Publication.RETURNED).order_by("code"),
-                lambda project: {**_project_row(project), "detail": project.review_comment},
-            )
-        )
-        title = (
-            _("Submitted for publication: yours to review") if can_publish(user) else _("Waiting for the secretariat")
-        )
-        sections.append(
-            _section(
-                "submitted-projects",
-                title,
-                reverse("admin:projects_project_changelist") + f"?publication__exact={Publication.SUBMITTED}",
-                projects.filter(publication=Publication.SUBMITTED).order_by("updated"),
-                _project_row,
-            )
-        )
-    if user.has_perm("projects.view_progressupdate"):
-        updates = scoped(user, ProgressUpdate.objects.filter(publication=Publication.SUBMITTED))
-        sections.append(
-            _section(
-                "submitted-updates",
-                _("Progress updates submitted for publication"),
-                reverse("admin:projects_progressupdate_changelist") + f"?publication__exact={Publication.SUBMITTED}",
-                updates.select_related("project").order_by("reported_on"),
-                lambda update: {"label": update, "url": _change_url(update), "detail": update.project.code},
-            )
-        )
+    sees_projects = user.has_perm("projects.view_project")
+    lists = selectors.worklist(
+        tasks=scoped(user, Task.objects.all()) if user.has_perm("projects.view_task") else None,
+        projects=scoped(user, Project.objects.all()) if sees_projects else None,
+        updates=scoped(user, ProgressUpdate.objects.all()) if user.has_perm("projects.view_progressupdate") else None,
+        rows=ROWS,
+    )
+    sections = [
+        {
+            "key": key,
+            "title": title,
+            "url": url,
+            "count": lists[key]["count"],
+            "rows": [row(o) for o in lists[key]["rows"]],
+        }
+        for key, title, url, row in _sections(reviewer=sees_projects and can_publish(user))
+        if key in lists
+    ]
     return {"commissions": [str(c) for c in Commission.objects.all()], "sections": sections}
+
+
+def _sections(reviewer):
+    """Each list's key, title, address in the admin and row for one record."""
+    changelist = "admin:projects_{}_changelist".format
+    submitted = f"?publication__exact={Publication.SUBMITTED}"
+    return [
+        ("overdue-tasks", _("Overdue tasks"), reverse(changelist("task")) + "?overdue=yes", _task_row),
+        (
+            "stale-projects",
+            _("Projects with no progress update for %(days)d days") % {"days": settings.STALE_UPDATE_DAYS},
+            reverse(changelist("project")) + "?stale=yes",
+            _project_row,
+        ),
+        (
+            "returned",
+            _("Projects returned with comments"),
+            reverse(changelist("project")) + f"?publication__exact={Publication.RETURNED}",
+            lambda project: {**_project_row(project), "detail": project.review_comment},
+        ),
+        (
+            "submitted-projects",
+            _("Submitted for publication: yours to review") if reviewer else _("Waiting for the secretariat"),
+            reverse(changelist("project")) + submitted,
+            _project_row,
+        ),
+        (
+            "submitted-updates",
+            _("Progress updates submitted for publication"),
+            reverse(changelist("progressupdate")) + submitted,
+            lambda update: {"label": update, "url": _change_url(update), "detail": update.project.code},
+        ),
+    ]
+
+
+def _task_row(task):
+    return {
+        "label": task,
+        "url": _change_url(task),
+        "detail": _("%(project)s · due %(date)s") % {"project": task.project.code, "date": date_format(task.due_date)},
+    }

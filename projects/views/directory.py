@@ -2,28 +2,17 @@
 
 import itertools
 
-from django.db.models import Count, Q
-from django.db.models.functions import ExtractYear
 from django.http import HttpResponse, JsonResponse
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from partnership.exports import write_csv
 from partnership.lists import FilteredListView, PageNotInList
-from partnership.models import Country, Sector, WorkingGroup
 
+from .. import selectors
 from ..filters import ProjectFilter
-from ..models import Confidence, Project, ProjectLocation
+from ..models import Project
 
 PAGE_SIZE = 20
-MILLION = 1_000_000
-# Investment ranges offered as one-click filters (USD); the bounds are those of the filters.
-INVESTMENT_RANGES = [
-    (None, 10 * MILLION - 0.01, gettext_lazy("under 10 million")),
-    (10 * MILLION, 100 * MILLION - 0.01, gettext_lazy("10 to 100 million")),
-    (100 * MILLION, 1000 * MILLION - 0.01, gettext_lazy("100 million to 1 billion")),
-    (1000 * MILLION, None, gettext_lazy("1 billion and more")),
-]
 
 
 class ProjectListView(FilteredListView):
@@ -89,133 +78,7 @@ class ProjectListView(FilteredListView):
         return active
 
     def facets(self, filterset, base):
-        """Each filter's options with the number of projects each would give.
-
-        A facet's counts apply every other filter but not its own, so that choosing a second
-        sector shows how many more projects it adds. One query per facet.
-        """
-        cleaned = filterset.form.cleaned_data
-        selected = filterset.form.data
-
-        def others(*own):
-            queryset = base
-            for name, value in cleaned.items():
-                if name not in own and name != "ordering":
-                    queryset = filterset.filters[name].filter(queryset, value)
-            return queryset.order_by().values("pk")
-
-        def chosen(name):
-            return selected.getlist(name)
-
-        facets = []
-        sectors = Sector.objects.annotate(
-            n=Count("projects", filter=Q(projects__pk__in=others("sector")), distinct=True)
-        )
-        facets.append(self.facet("sector", _("Sector"), [(s.slug, s.name, s.n) for s in sectors], chosen("sector")))
-        groups = WorkingGroup.objects.annotate(
-            n=Count("projects", filter=Q(projects__pk__in=others("working_group")), distinct=True)
-        )
-        facets.append(
-            self.facet(
-                "working_group", _("Working group"), [(g.slug, g.name, g.n) for g in groups], chosen("working_group")
-            )
-        )
-        counts = dict(
-            Project.objects.filter(pk__in=others("status")).order_by().values_list("status").annotate(n=Count("pk"))
-        )
-        options = [(value, label, counts.get(value, 0)) for value, label in Project.Status.choices]
-        facets.append(self.facet("status", _("Status"), options, chosen("status")))
-        counts = dict(
-            Project.objects.filter(pk__in=others("confidence"))
-            .order_by()
-            .values_list("confidence")
-            .annotate(n=Count("pk"))
-        )
-        options = [(value, label, counts.get(value, 0)) for value, label in Confidence.choices]
-        facets.append(self.facet("confidence", _("Delivery confidence"), options, chosen("confidence")))
-        countries = Country.objects.annotate(
-            n=Count(
-                "project_locations__project",
-                filter=Q(project_locations__project__in=others("country")),
-                distinct=True,
-            )
-        )
-        facets.append(
-            self.facet("country", _("Country"), [(c.code, c.name, c.n) for c in countries], chosen("country"))
-        )
-        language = (get_language() or "en").split("-")[0]
-        # Grouped by the English name (what the region filter matches), shown in this language.
-        own = f"region_{language}"
-        fields = ["region_en"] if language == "en" else ["region_en", own]
-        regions = (
-            ProjectLocation.objects.filter(project__in=others("region"))
-            .exclude(region_en="")
-            .order_by()
-            .values(*fields)
-            .annotate(n=Count("project", distinct=True))
-            .order_by("region_en")
-        )
-        options = [(row["region_en"], row.get(own) or row["region_en"], row["n"]) for row in regions]
-        facets.append(self.facet("region", _("Region"), options, chosen("region"), single=True))
-        priced = Project.objects.with_usd().filter(pk__in=others("investment_min", "investment_max"))
-        buckets = priced.aggregate(
-            **{
-                f"b{i}": Count(
-                    "pk",
-                    filter=(Q(investment_usd__gte=low) if low is not None else Q(investment_usd__isnull=False))
-                    & (Q(investment_usd__lte=high) if high is not None else Q()),
-                )
-                for i, (low, high, _label) in enumerate(INVESTMENT_RANGES)
-            }
-        )
-        facets.append(
-            {
-                "name": "investment",
-                "label": _("Investment (USD)"),
-                "ranges": [
-                    {
-                        "label": label,
-                        "count": buckets[f"b{i}"],
-                        "min": "" if low is None else f"{low:.0f}",
-                        "max": "" if high is None else f"{high:.2f}",
-                        "selected": selected.get("investment_min", "") == ("" if low is None else f"{low:.0f}")
-                        and selected.get("investment_max", "") == ("" if high is None else f"{high:.2f}"),
-                    }
-                    for i, (low, high, label) in enumerate(INVESTMENT_RANGES)
-                ],
-            }
-        )
-        years = (
-            Project.objects.filter(pk__in=others("start_year"), planned_start__isnull=False)
-            .annotate(year=ExtractYear("planned_start"))
-            .order_by()
-            .values_list("year")
-            .annotate(n=Count("pk"))
-            .order_by("year")
-        )
-        facets.append(
-            self.facet(
-                "start_year",
-                _("Planned start year"),
-                [(str(y), str(y), n) for y, n in years],
-                chosen("start_year"),
-                single=True,
-            )
-        )
-        return facets
-
-    @staticmethod
-    def facet(name, label, options, chosen, single=False):
-        return {
-            "name": name,
-            "label": label,
-            "single": single,
-            "options": [
-                {"value": value, "label": text, "count": n, "selected": value in chosen}
-                for value, text, n in options
-                if n or value in chosen
-            ],
-        }
+        return selectors.directory_facets(base, filterset)
 
     def rows(self, queryset):
         build = self.request.build_absolute_uri

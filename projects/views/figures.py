@@ -1,4 +1,4 @@
-"""Rows of figures by status, confidence and sector, ready for a chart and its table."""
+"""Rows of selectors.totals_by() labelled for a chart and its table."""
 
 from django.utils.translation import gettext as _
 
@@ -25,18 +25,18 @@ def label_rows(rows, labels, *, css_prefix="", text=money):
     ]
 
 
-def sector_rows(queryset):
+def sector_rows(rows):
     names = {s.pk: s.name for s in Sector.objects.all()}
-    return label_rows(queryset.totals_by("sectors"), names)
+    return label_rows(rows, names)
 
 
-def status_rows(queryset):
-    rows = {row["key"]: row for row in queryset.totals_by("status")}
-    ordered = [rows[value] for value in Project.Status.values if value in rows]
-    return label_rows(ordered, dict(Project.Status.choices), css_prefix="bar--", text=lambda v: v)
+def status_rows(rows):
+    return label_rows(rows, dict(Project.Status.choices), css_prefix="bar--", text=count_text)
 
 
-def confidence_rows(queryset):
-    rows = {row["key"]: row for row in queryset.totals_by("confidence")}
-    ordered = [rows[value] for value in Confidence.values if value in rows]
-    return label_rows(ordered, dict(Confidence.choices), css_prefix="bar--", text=lambda v: v)
+def confidence_rows(rows):
+    return label_rows(rows, dict(Confidence.choices), css_prefix="bar--", text=count_text)
+
+
+def count_text(count):
+    return count

@@ -7,7 +7,8 @@ from partnership import charts
 from partnership.models import Event, TradeFigure
 from partnership.views import main_commission
 
-from ..models import ProgressUpdate, Project, Task
+from .. import selectors
+from ..models import ProgressUpdate, Project
 from .figures import sector_rows, status_rows
 
 
@@ -18,13 +19,13 @@ class HomeView(TemplateView):
         published = Project.objects.published()
         commission = main_commission()
         trade = TradeFigure.objects.filter(commission=commission).order_by("-year").first() if commission else None
-        by_sector = sector_rows(published)
-        by_status = status_rows(published)
+        by_sector = sector_rows(selectors.totals_by(published, "sectors"))
+        by_status = status_rows(selectors.totals_by(published, "status"))
         return super().get_context_data(
             commission=commission,
             totals=published.totals(),
             demo_count=published.filter(demo=True).count(),
-            tasks_done=Task.objects.published().done_share(),
+            tasks_done=selectors.progress_figures(published)["progress"],
             trade=trade,
             updates=ProgressUpdate.objects.published().select_related("project")[:6],
             events=Event.objects.published().upcoming().order_by("start_date")[:4],

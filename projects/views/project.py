@@ -1,14 +1,15 @@
 """A project's public page, and the map of all projects' locations."""
 
 from django.conf import settings
-from django.db.models import Avg, Prefetch
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
 from partnership import charts
-from partnership.models import Country, Directive
+from partnership.models import Directive
 
+from .. import selectors
 from ..models import Document, ProgressUpdate, Project, ProjectLocation, ProjectParticipant, Publication, Task
 
 
@@ -101,14 +102,7 @@ class ProjectMapView(TemplateView):
             for loc in with_coordinates
         ]
         # Each country's name at the middle of its plotted locations, to orient the reader.
-        areas = (
-            Country.objects.filter(
-                project_locations__project__publication=Publication.PUBLISHED,
-                project_locations__latitude__isnull=False,
-            )
-            .annotate(lat=Avg("project_locations__latitude"), lon=Avg("project_locations__longitude"))
-            .order_by("name")
-        )
+        areas = selectors.country_centres(Project.objects.published())
         return super().get_context_data(
             locations=locations,
             map=charts.map_chart(

@@ -2,7 +2,6 @@
 
 from django import forms
 from django.conf import settings
-from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,20 +13,10 @@ from partnership.models import Directive, Sector, WorkingGroup
 from partnership.templatetags.site_tags import money, percent
 from partnership.views import commission_or_404
 
-from ..models import Project, Task
+from .. import selectors
+from ..models import Project
 from ..validators import validate_as_of
 from .figures import confidence_rows, sector_rows, status_rows
-
-PROGRESS_BANDS = [
-    ("none", gettext_lazy("no tasks yet"), Q(progress__isnull=True)),
-    ("0", gettext_lazy("not started (0%)"), Q(progress=0)),
-    ("1-25", gettext_lazy("1–25%"), Q(progress__gt=0, progress__lte=25)),
-    ("26-50", gettext_lazy("26–50%"), Q(progress__gt=25, progress__lte=50)),
-    ("51-75", gettext_lazy("51–75%"), Q(progress__gt=50, progress__lte=75)),
-    ("76-99", gettext_lazy("76–99%"), Q(progress__gt=75, progress__lt=100)),
-    ("100", gettext_lazy("complete (100%)"), Q(progress__gte=100)),
-]
-
 
 # A report lists at most this many overdue tasks, late projects and stale projects each, so that
 # a very large portfolio still gives a page that loads and prints; it says when there are more.
@@ -108,47 +97,43 @@ class ReportView(TemplateView):
         return Directive.objects.filter(meeting__commission=subject)
 
     def report(self, subject, as_of):
-        projects = self.projects(subject)
-        totals = projects.totals()
-        by_status = status_rows(projects)
-        by_confidence = confidence_rows(projects)
-        by_sector = sector_rows(projects)
+        figures = selectors.report(self.projects(subject), self.directives(subject), as_of)
+        by_status = status_rows(figures["by_status"])
+        by_confidence = confidence_rows(figures["by_confidence"])
+        by_sector = sector_rows(figures["by_sector"])
         for rows in (by_status, by_confidence):
             for row in rows:
                 row["text"] = f"{row['count']} · {money(row['usd'])}"
-        figures = projects.with_progress(as_of)
-        bands = figures.aggregate(**{key: Count("pk", filter=q) for key, _label, q in PROGRESS_BANDS})
         distribution = [
-            {"key": key, "label": str(label), "value": bands[key], "count": bands[key], "text": str(bands[key])}
-            for key, label, _q in PROGRESS_BANDS
+            {"key": key, "label": str(label), "value": count, "count": count, "text": str(count)}
+            for key, label, count in figures["bands"]
         ]
-        by_group = self.progress_by_group(projects, as_of)
-        overdue = (
-            Task.objects.filter(project__in=projects.values("pk"), due_date__lt=as_of)
-            .exclude(status=Task.Status.CANCELLED)
-            .filter(~Q(status=Task.Status.DONE) | Q(completed_date__gt=as_of))
-            .select_related("project", "responsible_organisation")
-            .order_by("due_date", "project__code")
-        )
-        behind = projects.behind_schedule(as_of).order_by("code")
-        stale = projects.without_recent_update(as_of).order_by("code")
-        directives = self.directives(subject).state_counts(as_of)
+        by_group = [
+            {
+                "label": row["working_group__name"] or _("no working group"),
+                "value": row["progress"],
+                "text": percent(row["progress"]),
+            }
+            for row in figures["by_group"].values()
+            if row["progress"] is not None
+        ]
+        directives = figures["directives"]
         directive_rows = [
             {"label": str(label), "count": directives[value]} for value, label in Directive.Status.choices
         ]
         return {
-            "demo_count": projects.filter(demo=True).count(),
+            "demo_count": figures["demo_count"],
             "as_of": as_of,
             "is_today": as_of == timezone.localdate(),
-            "totals": totals,
+            "totals": figures["totals"],
             "by_status": by_status,
             "by_confidence": by_confidence,
             "by_sector": by_sector,
             "distribution": distribution,
             "by_group": by_group,
-            "overdue_tasks": first_rows(overdue),
-            "behind": first_rows(behind),
-            "stale": first_rows(stale),
+            "overdue_tasks": first_rows(figures["overdue_tasks"]),
+            "behind": first_rows(figures["behind"]),
+            "stale": first_rows(figures["stale"]),
             "list_limit": LIST_LIMIT,
             "stale_days": settings.STALE_UPDATE_DAYS,
             "directives": directives,
@@ -176,31 +161,3 @@ class ReportView(TemplateView):
                 max_value=100,
             ),
         }
-
-    @staticmethod
-    def progress_by_group(projects, as_of):
-        """Share of the non-cancelled task weight done by `as_of`, per working group."""
-        rows = (
-            Task.objects.filter(project__in=projects.values("pk"))
-            .exclude(status=Task.Status.CANCELLED)
-            .order_by()
-            .values("project__working_group", "project__working_group__name")
-            .annotate(
-                total=Sum("weight"),
-                done=Sum("weight", filter=Q(status=Task.Status.DONE, completed_date__lte=as_of)),
-            )
-            .order_by("project__working_group__name")
-        )
-        result = []
-        for row in rows:
-            share = 100.0 * (row["done"] or 0) / row["total"] if row["total"] else 0.0
-            result.append(
-                {
-                    "label": row["project__working_group__name"] or _("no working group"),
-                    "value": share,
-                    "text": percent(share),
-                    "done": row["done"] or 0,
-                    "total": row["total"],
-                }
-            )
-        return result

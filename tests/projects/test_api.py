@@ -503,6 +503,7 @@ def test_summary_totals_by_status_sector_group_and_country(api, today):
     totals = body["totals"]
     assert (totals["count"], totals["usd"], totals["overdue_tasks"]) == (2, "500.00", 1)
     assert totals["mean_progress"] == 50.0
+    assert totals["progress"] == 50.0
     by_status = {row["key"]: row for row in body["by_status"]}
     assert by_status["implementation"]["usd"] == "300.00" and by_status["closed"]["count"] == 1
     assert by_status["implementation"]["name"] == "Implementation"
@@ -540,6 +541,7 @@ def test_summary_by_one_dimension_in_json_and_csv(api):
             "count": 2,
             "usd": "2000000.00",
             "unpriced": 0,
+            "progress": None,
             "mean_progress": None,
             "overdue_tasks": 0,
             "behind_schedule": 0,

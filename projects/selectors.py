@@ -1,0 +1,318 @@
+"""Reads that aggregate: directory facets, totals, the progress report, the API summary, the work list.
+
+Every function takes a queryset already scoped to what the viewer may see (published projects for
+the public, `scoped()` ones in the admin) and, where a figure depends on the day, an as-of date
+(today when None). The rules themselves (overdue, behind schedule, progress, USD equivalent) are
+queryset methods and conditions in querysets.py; this module only adds them up. Each figure of
+the report and the API summary is computed once, in `FIGURES`.
+"""
+
+from django.db.models import Avg, Count, ExpressionWrapper, FloatField, Q, Sum, Value
+from django.db.models.functions import Coalesce, ExtractYear, NullIf
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from partnership.models import Country, Sector, WorkingGroup
+
+from .models import Confidence, Project, ProjectLocation, Publication, Task
+
+# --- progress figures: the report and the API summary ----------------------------------------------
+
+# Over a set of projects annotated by `with_figures()`: `progress` is the share of all task weight
+# done (what the report shows), `mean_progress` the mean of the projects' own progress.
+FIGURES = {
+    "progress": ExpressionWrapper(
+        100.0 * Sum("done_weight") / NullIf(Sum("task_weight"), 0), output_field=FloatField()
+    ),
+    "mean_progress": Avg("progress"),
+    "overdue_tasks": Coalesce(Sum("overdue_tasks"), 0),
+    "behind_schedule": Count("pk", filter=Q(behind_schedule=True)),
+}
+# The annotations summed over have the same names as some figures, so the sums are named apart.
+SUMS = {f"sum_{name}": expression for name, expression in FIGURES.items()}
+NO_FIGURES = {"progress": None, "mean_progress": None, "overdue_tasks": 0, "behind_schedule": 0}
+# What a breakdown groups on, for the keys that are not plain project fields.
+GROUP_KEYS = {"sectors": "sectors", "working_group": "working_group", "country": "locations__country"}
+NO_VALUE = {
+    "sectors": gettext_lazy("No sector"),
+    "working_group": gettext_lazy("No working group"),
+    "country": gettext_lazy("No location"),
+}
+
+
+def progress_figures(projects, as_of=None, key=None, labels=()):
+    """The FIGURES on `as_of`, overall (one dict) or per value of `key` (a dict of dicts).
+
+    `labels` are more fields to return with each row (and to order the rows by).
+    """
+    rows = projects.with_figures(as_of).order_by()
+    if key is None:
+        # aggregate() over these subquery annotations loses them on SQLite (Django wraps the query
+        # and leaves the column out), so group on one constant instead: a single row.
+        rows = rows.annotate(everything=Value(1)).values("everything").annotate(**SUMS)
+        return next((_figures(row) for row in rows), dict(NO_FIGURES))
+    if key == GROUP_KEYS["country"]:
+        rows = rows.one_row_per_country()
+    rows = rows.values(key, *labels).annotate(**SUMS).order_by(*labels, key)
+    return {row[key]: {**_figures(row), **{label: row[label] for label in labels}} for row in rows}
+
+
+def _figures(row):
+    return {name: row[f"sum_{name}"] for name in FIGURES}
+
+
+PROGRESS_BANDS = [
+    ("none", gettext_lazy("no tasks yet"), Q(progress__isnull=True)),
+    ("0", gettext_lazy("not started (0%)"), Q(progress=0)),
+    ("1-25", gettext_lazy("1–25%"), Q(progress__gt=0, progress__lte=25)),
+    ("26-50", gettext_lazy("26–50%"), Q(progress__gt=25, progress__lte=50)),
+    ("51-75", gettext_lazy("51–75%"), Q(progress__gt=50, progress__lte=75)),
+    ("76-99", gettext_lazy("76–99%"), Q(progress__gt=75, progress__lt=100)),
+    ("100", gettext_lazy("complete (100%)"), Q(progress__gte=100)),
+]
+
+
+def progress_bands(projects, as_of=None):
+    """How many projects fall in each band of progress on `as_of`, in the order of PROGRESS_BANDS."""
+    counts = projects.with_progress(as_of).aggregate(**{key: Count("pk", filter=q) for key, _l, q in PROGRESS_BANDS})
+    return [(key, label, counts[key]) for key, label, _q in PROGRESS_BANDS]
+
+
+def overdue_tasks(projects, as_of=None):
+    """The tasks of these projects overdue on `as_of`, earliest due first."""
+    return (
+        Task.objects.filter(project__in=projects.values("pk"))
+        .overdue(as_of)
+        .select_related("project", "responsible_organisation")
+        .order_by("due_date", "project__code")
+    )
+
+
+def report(projects, directives, as_of=None):
+    """The figures and lists of a progress report on `as_of` (lists as querysets, not yet cut)."""
+    return {
+        "totals": projects.totals(),
+        "demo_count": projects.filter(demo=True).count(),
+        "by_status": totals_by(projects, "status"),
+        "by_confidence": totals_by(projects, "confidence"),
+        "by_sector": totals_by(projects, "sectors"),
+        "bands": progress_bands(projects, as_of),
+        "by_group": progress_figures(projects, as_of, "working_group", labels=("working_group__name",)),
+        "overdue_tasks": overdue_tasks(projects, as_of),
+        "behind": projects.behind_schedule(as_of).order_by("code"),
+        "stale": projects.without_recent_update(as_of).order_by("code"),
+        "directives": directives.state_counts(as_of),
+    }
+
+
+# --- totals and the API summary --------------------------------------------------------------------
+
+ORDERED_CHOICES = {"status": Project.Status, "confidence": Confidence}
+
+
+def totals_by(projects, field):
+    """Count and USD total per value of `field`; statuses and confidences in their own order."""
+    rows = projects.totals_by(field)
+    if field in ORDERED_CHOICES:
+        by_key = {row["key"]: row for row in rows}
+        rows = [by_key[value] for value in ORDERED_CHOICES[field].values if value in by_key]
+    return rows
+
+
+def names_for(field, keys):
+    """What each key of a breakdown stands for, and the key clients see (slug or code, not id)."""
+    if field in ORDERED_CHOICES:
+        return {value: (value, label) for value, label in ORDERED_CHOICES[field].choices}
+    model, public_key = {"sectors": (Sector, "slug"), "working_group": (WorkingGroup, "slug")}.get(
+        field, (Country, "code")
+    )
+    return {obj.pk: (getattr(obj, public_key), obj.name) for obj in model.objects.filter(pk__in=keys)}
+
+
+def breakdown(projects, field, as_of=None):
+    """Totals and progress figures per value of `field`, largest USD first, keys as clients see them."""
+    rows = projects.totals_by(field)
+    extra = progress_figures(projects, as_of, GROUP_KEYS.get(field, field))
+    names = names_for(field, [row["key"] for row in rows if row["key"] is not None])
+    result = []
+    for row in rows:
+        key, name = names.get(row["key"], (None, NO_VALUE.get(field, "")))
+        others = {k: v for k, v in row.items() if k != "key"}
+        result.append({"key": key, "name": str(name), **others, **extra.get(row["key"], NO_FIGURES)})
+    return result
+
+
+def summary(projects, dimensions, as_of=None):
+    """Totals with progress figures, and a breakdown per dimension (`{name: field}`)."""
+    return {
+        "as_of": as_of,
+        "totals": {**projects.totals(), **progress_figures(projects, as_of)},
+        **{f"by_{name.replace('-', '_')}": breakdown(projects, field, as_of) for name, field in dimensions.items()},
+    }
+
+
+# --- the directory's facets -----------------------------------------------------------------------
+
+MILLION = 1_000_000
+# Investment ranges offered as one-click filters (USD); the bounds are those of the filters.
+INVESTMENT_RANGES = [
+    (None, 10 * MILLION - 0.01, gettext_lazy("under 10 million")),
+    (10 * MILLION, 100 * MILLION - 0.01, gettext_lazy("10 to 100 million")),
+    (100 * MILLION, 1000 * MILLION - 0.01, gettext_lazy("100 million to 1 billion")),
+    (1000 * MILLION, None, gettext_lazy("1 billion and more")),
+]
+
+
+def directory_facets(projects, filterset):
+    """Each filter of the directory with its options and the number of projects each would give.
+
+    `projects` are those the viewer may see, with figures; `filterset` is bound and valid. A
+    facet's counts apply every other filter but not its own, so that choosing a second sector
+    shows how many more projects it adds. One query per facet.
+    """
+    cleaned = filterset.form.cleaned_data
+    chosen = filterset.form.data.getlist
+
+    def others(*own):
+        queryset = projects
+        for name, value in cleaned.items():
+            if name not in own and name != "ordering":
+                queryset = filterset.filters[name].filter(queryset, value)
+        return queryset.order_by().values("pk")
+
+    sectors = _related_counts(Sector, "projects", others("sector"))
+    groups = _related_counts(WorkingGroup, "projects", others("working_group"))
+    countries = _related_counts(Country, "project_locations__project", others("country"))
+    return [
+        _facet("sector", _("Sector"), [(s.slug, s.name, s.n) for s in sectors], chosen("sector")),
+        _facet("working_group", _("Working group"), [(g.slug, g.name, g.n) for g in groups], chosen("working_group")),
+        _facet("status", _("Status"), _choice_counts("status", Project.Status, others("status")), chosen("status")),
+        _facet(
+            "confidence",
+            _("Delivery confidence"),
+            _choice_counts("confidence", Confidence, others("confidence")),
+            chosen("confidence"),
+        ),
+        _facet("country", _("Country"), [(c.code, c.name, c.n) for c in countries], chosen("country")),
+        _facet("region", _("Region"), _region_counts(others("region")), chosen("region"), single=True),
+        _investment_facet(others("investment_min", "investment_max"), filterset.form.data),
+        _facet("start_year", _("Planned start year"), _year_counts(others("start_year")), chosen("start_year"), True),
+    ]
+
+
+def _facet(name, label, options, chosen, single=False):
+    """A facet of (value, label, count) options; an option with no project shows only if chosen."""
+    return {
+        "name": name,
+        "label": label,
+        "single": single,
+        "options": [
+            {"value": value, "label": text, "count": n, "selected": value in chosen}
+            for value, text, n in options
+            if n or value in chosen
+        ],
+    }
+
+
+def _related_counts(model, path, ids):
+    """Every row of `model` with `n`, its number of distinct projects among `ids` through `path`."""
+    return model.objects.annotate(n=Count(path, filter=Q(**{f"{path}__in": ids}), distinct=True))
+
+
+def _choice_counts(field, choices, ids):
+    counts = dict(Project.objects.filter(pk__in=ids).order_by().values_list(field).annotate(n=Count("pk")))
+    return [(value, label, counts.get(value, 0)) for value, label in choices.choices]
+
+
+def _region_counts(ids):
+    language = (get_language() or "en").split("-")[0]
+    # Grouped by the English name (what the region filter matches), shown in this language.
+    own = f"region_{language}"
+    fields = ["region_en"] if language == "en" else ["region_en", own]
+    regions = (
+        ProjectLocation.objects.filter(project__in=ids)
+        .exclude(region_en="")
+        .order_by()
+        .values(*fields)
+        .annotate(n=Count("project", distinct=True))
+        .order_by("region_en")
+    )
+    return [(row["region_en"], row.get(own) or row["region_en"], row["n"]) for row in regions]
+
+
+def _year_counts(ids):
+    years = (
+        Project.objects.filter(pk__in=ids, planned_start__isnull=False)
+        .annotate(year=ExtractYear("planned_start"))
+        .order_by()
+        .values_list("year")
+        .annotate(n=Count("pk"))
+        .order_by("year")
+    )
+    return [(str(year), str(year), n) for year, n in years]
+
+
+def _investment_facet(ids, selected):
+    def bound(value, digits):
+        return "" if value is None else f"{value:.{digits}f}"
+
+    def in_range(low, high):
+        return (Q(investment_usd__gte=low) if low is not None else Q(investment_usd__isnull=False)) & (
+            Q(investment_usd__lte=high) if high is not None else Q()
+        )
+
+    buckets = (
+        Project.objects.with_usd()
+        .filter(pk__in=ids)
+        .aggregate(
+            **{f"b{i}": Count("pk", filter=in_range(low, high)) for i, (low, high, _l) in enumerate(INVESTMENT_RANGES)}
+        )
+    )
+    return {
+        "name": "investment",
+        "label": _("Investment (USD)"),
+        "ranges": [
+            {
+                "label": label,
+                "count": buckets[f"b{i}"],
+                "min": bound(low, 0),
+                "max": bound(high, 2),
+                "selected": selected.get("investment_min", "") == bound(low, 0)
+                and selected.get("investment_max", "") == bound(high, 2),
+            }
+            for i, (low, high, label) in enumerate(INVESTMENT_RANGES)
+        ],
+    }
+
+
+def country_centres(projects):
+    """Countries where these projects have located places, each with the mean `lat` and `lon`."""
+    return (
+        Country.objects.filter(
+            project_locations__project__in=projects.values("pk"), project_locations__latitude__isnull=False
+        )
+        .annotate(lat=Avg("project_locations__latitude"), lon=Avg("project_locations__longitude"))
+        .order_by("name")
+    )
+
+
+# --- the admin home's work list --------------------------------------------------------------------
+
+
+def worklist(*, tasks=None, projects=None, updates=None, on=None, rows=8):
+    """Count and first rows of each list of work waiting, from querysets already scoped to the user.
+
+    A list is left out when its queryset is None (the user may not see that kind of record).
+    """
+    lists = {}
+    if tasks is not None:
+        lists["overdue-tasks"] = tasks.overdue(on).select_related("project").order_by("due_date", "pk")
+    if projects is not None:
+        lists["stale-projects"] = projects.without_recent_update(on).order_by("code")
+        lists["returned"] = projects.filter(publication=Publication.RETURNED).order_by("code")
+        lists["submitted-projects"] = projects.filter(publication=Publication.SUBMITTED).order_by("updated")
+    if updates is not None:
+        lists["submitted-updates"] = (
+            updates.filter(publication=Publication.SUBMITTED).select_related("project").order_by("reported_on")
+        )
+    return {key: {"count": queryset.count(), "rows": list(queryset[:rows])} for key, queryset in lists.items()}
