@@ -82,7 +82,7 @@ def portfolio(today):
 
 
 def test_progress_is_the_share_of_task_weight_and_mean_progress_the_mean_of_projects(today):
-    power, water = portfolio()
+    power, water = portfolio(today)
     projects = Project.objects.published()
     overall = selectors.progress_figures(projects)
     assert overall["progress"] == pytest.approx(100 * 3 / 6)
@@ -96,8 +96,8 @@ def test_progress_is_the_share_of_task_weight_and_mean_progress_the_mean_of_proj
 
 
 @pytest.mark.usefixtures("fresh_throttle")
-def test_report_and_api_summary_give_the_same_figures(client):
-    _power, water = portfolio()
+def test_report_and_api_summary_give_the_same_figures(client, today):
+    _power, water = portfolio(today)
     report = client.get(reverse("projects:report")).context
     summary = client_for(None).get("/api/v1/summary/").json()
     api_groups = {row["name"]: row["progress"] for row in summary["by_working_group"]}
