@@ -180,7 +180,16 @@ class Project(TimeStamped):
                 violation_error_message=_("The currency must be an ISO 4217 code."),
             ),
         ]
-        indexes = [models.Index(fields=["publication", "status"])]
+        # One per filter and ordering the directory and the API offer (code is unique, so indexed).
+        indexes = [
+            models.Index(fields=["publication", "status"]),
+            models.Index(fields=["publication", "confidence"], name="project_publication_confidence"),
+            models.Index(fields=["title"], name="project_title"),
+            models.Index(fields=["planned_start"], name="project_planned_start"),
+            models.Index(fields=["planned_end"], name="project_planned_end"),
+            models.Index(fields=["updated"], name="project_updated"),
+            models.Index(fields=["demo"], name="project_demo"),
+        ]
 
     def __str__(self):
         return f"{self.code} {self.title}"
@@ -389,7 +398,11 @@ class Task(TimeStamped):
                 violation_error_message=_("The weight is at least 1."),
             ),
         ]
-        indexes = [models.Index(fields=["status", "due_date"])]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["due_date"], name="task_due_date"),
+            models.Index(fields=["project", "status"], name="task_project_status"),
+        ]
 
     def __str__(self):
         return self.title
