@@ -6,25 +6,29 @@ the parameter; the HTML list says what was wrong).
 """
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from partnership.filters import search_filter
 from partnership.models import Country, Sector, WorkingGroup
 
-from .models import Confidence, Document, ExchangeRate, Organisation, ProgressUpdate, Project, Task
+from .models import Confidence, Document, ExchangeRate, Organisation, ProgressUpdate, Project, ProjectLocation, Task
+from .search import search
+
+# Where PostgreSQL's text search is not available (SQLite), `q` matches these fields as text.
+SEARCH_FALLBACK = ("code", "title", "summary", "title_en", "summary_en")
 
 
 class ProjectFilter(django_filters.FilterSet):
     """The project directory's filters. Investment filters need `Project.objects.with_usd()`."""
 
-    q = search_filter("code", "title", "summary", "title_en", "summary_en")
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     sector = django_filters.ModelMultipleChoiceFilter(
         field_name="sectors__slug",
         to_field_name="slug",
         queryset=Sector.objects.all(),
         label=_("Sector"),
-        distinct=True,
+        method="filter_sector",
     )
     working_group = django_filters.ModelMultipleChoiceFilter(
         field_name="working_group__slug",
@@ -39,7 +43,7 @@ class ProjectFilter(django_filters.FilterSet):
         to_field_name="code",
         queryset=Country.objects.all(),
         label=_("Country"),
-        distinct=True,
+        method="filter_country",
     )
     region = django_filters.CharFilter(method="filter_region", label=_("Region"))
     investment_min = django_filters.NumberFilter(
@@ -71,8 +75,35 @@ class ProjectFilter(django_filters.FilterSet):
         model = Project
         fields = []
 
+    def filter_queryset(self, queryset):
+        """Filtered, then ranked by relevance when searching, else by code, unless an order is asked."""
+        queryset = super().filter_queryset(queryset)
+        if self.form.cleaned_data.get("ordering"):
+            return queryset
+        ranked = ["-search_rank"] if "search_rank" in queryset.query.annotations else []
+        return queryset.order_by(*ranked, "code")
+
+    def filter_search(self, queryset, name, value):
+        return search(queryset, value, fallback_fields=SEARCH_FALLBACK)
+
+    # Filters over many-to-many relations test for a matching row (EXISTS) instead of joining and
+    # de-duplicating every column with DISTINCT, which PostgreSQL must sort for each page and count.
+    def filter_sector(self, queryset, name, value):
+        if not value:
+            return queryset
+        links = Project.sectors.through.objects.filter(project=OuterRef("pk"), sector__in=value)
+        return queryset.filter(Exists(links))
+
+    def filter_country(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(Exists(ProjectLocation.objects.filter(project=OuterRef("pk"), country__in=value)))
+
     def filter_region(self, queryset, name, value):
-        return queryset.filter(Q(locations__region__iexact=value) | Q(locations__region_en__iexact=value)).distinct()
+        places = ProjectLocation.objects.filter(project=OuterRef("pk")).filter(
+            Q(region__iexact=value) | Q(region_en__iexact=value)
+        )
+        return queryset.filter(Exists(places))
 
     def filter_annotated(self, queryset, name, value):
         # Needs the annotations of Project.objects.with_figures().

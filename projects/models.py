@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from partnership.models import (
     date_order_check,
 )
 
+from . import stored_figures
 from .querysets import (
     DocumentQuerySet,
     ExchangeRateQuerySet,
@@ -179,10 +180,25 @@ class Project(TimeStamped):
                 violation_error_message=_("The currency must be an ISO 4217 code."),
             ),
         ]
-        indexes = [models.Index(fields=["publication", "status"])]
+        # One per filter and ordering the directory and the API offer (code is unique, so indexed).
+        indexes = [
+            models.Index(fields=["publication", "status"]),
+            models.Index(fields=["publication", "confidence"], name="project_publication_confidence"),
+            models.Index(fields=["title"], name="project_title"),
+            models.Index(fields=["planned_start"], name="project_planned_start"),
+            models.Index(fields=["planned_end"], name="project_planned_end"),
+            models.Index(fields=["updated"], name="project_updated"),
+            models.Index(fields=["demo"], name="project_demo"),
+        ]
 
     def __str__(self):
         return f"{self.code} {self.title}"
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            # Its amount, currency, rate date or status may have changed.
+            stored_figures.refresh_project(self.pk)
 
     def get_absolute_url(self):
         return reverse("projects:project-detail", kwargs={"slug": self.slug})
@@ -382,10 +398,32 @@ class Task(TimeStamped):
                 violation_error_message=_("The weight is at least 1."),
             ),
         ]
-        indexes = [models.Index(fields=["status", "due_date"])]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["due_date"], name="task_due_date"),
+            models.Index(fields=["project", "status"], name="task_project_status"),
+        ]
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            moved_from = None
+            if self.pk:
+                moved_from = Task.objects.filter(pk=self.pk).exclude(project=self.project_id).values("project")
+                moved_from = moved_from.first()
+            super().save(*args, **kwargs)
+            stored_figures.refresh_project(self.project_id)
+            if moved_from:
+                stored_figures.refresh_project(moved_from["project"])
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            project_id = self.project_id
+            result = super().delete(*args, **kwargs)
+            stored_figures.refresh_project(project_id)
+            return result
 
     def clean(self):
         if self.status == self.Status.DONE and not self.completed_date:
@@ -547,6 +585,50 @@ class ExchangeRate(TimeStamped):
     def __str__(self):
         return f"{self.currency} {self.date}: {self.units_per_usd} per USD"
 
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            previous = ExchangeRate.objects.filter(pk=self.pk).values_list("currency", flat=True).first()
+            super().save(*args, **kwargs)
+            for currency in {self.currency, previous} - {None}:
+                stored_figures.refresh_currency(currency)
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            stored_figures.refresh_currency(self.currency)
+            return result
+
     def clean(self):
         if self.currency == "USD":
             raise ValidationError({"currency": _("USD needs no rate: it is the unit of every total.")})
+
+
+class ProjectFigures(models.Model):
+    """The figures every list of projects needs, kept per project by projects.stored_figures.
+
+    Refreshed in the transaction of each write that changes their inputs (a task, the project's
+    amount or dates, an exchange rate) and once a day for what the date alone changes (overdue
+    tasks); `manage.py recompute_figures` rebuilds them all from the tasks and rates.
+    """
+
+    project = models.OneToOneField(
+        Project, on_delete=models.CASCADE, primary_key=True, related_name="figures", verbose_name=_("project")
+    )
+    task_weight = models.PositiveIntegerField(_("task weight"), default=0)
+    done_weight = models.PositiveIntegerField(_("done task weight"), default=0)
+    progress = models.FloatField(_("progress"), null=True, blank=True)
+    overdue_tasks = models.PositiveIntegerField(_("overdue tasks"), default=0)
+    usd_rate = models.DecimalField(_("units per US dollar"), max_digits=20, decimal_places=6, null=True, blank=True)
+    investment_usd = models.DecimalField(_("investment (USD)"), max_digits=20, decimal_places=2, null=True, blank=True)
+    computed_on = models.DateField(_("computed on"), help_text=_("The day overdue tasks were counted for."))
+
+    class Meta:
+        verbose_name = _("project figures")
+        verbose_name_plural = _("project figures")
+        indexes = [
+            models.Index(fields=["investment_usd"], name="figures_investment_usd"),
+            models.Index(fields=["progress"], name="figures_progress"),
+        ]
+
+    def __str__(self):
+        return str(self.project_id)

@@ -182,6 +182,10 @@ class ProjectQuerySet(models.QuerySet):
             )
         )
 
+    def computed_figures(self):
+        """Today's figures computed from the tasks and rates: what ProjectFigures stores."""
+        return self.with_usd().with_progress()
+
     def with_figures(self, as_of=None):
         """USD, progress and schedule together: what a list of projects shows."""
         return self.with_usd().with_progress(as_of).with_schedule(as_of)

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from partnership.caching import bump_on_commit
 from partnership.models import Commission, Country, Event, Sector, WorkingGroup
 
+from .. import stored_figures
 from ..models import (
     Confidence,
     ExchangeRate,
@@ -422,5 +423,7 @@ def load_demo(count=72, today=None):
             (ProjectLocation, locations),
         ):
             model.objects.bulk_create(rows, batch_size=BATCH)
+        # Bulk inserts (rates, projects, tasks) bypass save(), which keeps the stored figures.
+        stored_figures.refresh_all()
     tally.events = events
     return tally
