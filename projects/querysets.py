@@ -7,7 +7,7 @@ equivalents and totals) is computed here by the database, never by Python loops 
 import datetime
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest, Least, NullIf, Round
 from django.utils import timezone
@@ -116,7 +116,11 @@ class ProjectQuerySet(models.QuerySet):
         return self.published()
 
     def with_usd(self):
-        """Annotate `usd_rate` and `investment_usd`; both are NULL when no rate is known."""
+        """Annotate `usd_rate` and `investment_usd` (stored per project); NULL when no rate is known."""
+        return self.annotate(usd_rate=F("figures__usd_rate"), investment_usd=F("figures__investment_usd"))
+
+    def computed_usd(self):
+        """`usd_rate` and `investment_usd` computed from the rate table: what `with_usd` stores."""
         rate = usd_rate_subquery()
         money = models.DecimalField(max_digits=20, decimal_places=2)
         return self.annotate(
@@ -137,13 +141,37 @@ class ProjectQuerySet(models.QuerySet):
         """Annotate task weights, `progress` (0–100, NULL without tasks) and `overdue_tasks`.
 
         With `as_of`, a task counts as done only if it was completed on or before that date,
-        and as overdue if it was due before then and not completed by then.
+        and as overdue if it was due before then and not completed by then. Today's figures are
+        the stored ones (projects.stored_figures); a past day's are computed from the tasks.
         """
+        if as_of is not None and as_of != timezone.localdate():
+            return self.computed_progress(as_of)
+        # Overdue counts stored before today (the daily recompute has not run yet) are counted afresh.
+        fresh = Q(figures__computed_on=timezone.localdate())
+        return self.annotate(
+            task_weight=Coalesce(F("figures__task_weight"), 0),
+            done_weight=Coalesce(F("figures__done_weight"), 0),
+            progress=F("figures__progress"),
+            overdue_tasks=models.Case(
+                models.When(fresh, then=F("figures__overdue_tasks")),
+                default=self._late_count(None),
+                output_field=models.IntegerField(),
+            ),
+        )
+
+    @staticmethod
+    def _late_count(as_of):
+        from .models import Task
+
+        tasks = Task.objects.filter(project=OuterRef("pk")).exclude(status=Task.Status.CANCELLED)
+        return _count_subquery(tasks.filter(overdue_task_q(as_of)))
+
+    def computed_progress(self, as_of=None):
+        """`with_progress` computed from the tasks, on `as_of` (today by default)."""
         from .models import Task
 
         tasks = Task.objects.filter(project=OuterRef("pk")).exclude(status=Task.Status.CANCELLED)
         done = tasks.filter(done_task_q(as_of))
-        late = tasks.filter(overdue_task_q(as_of))
         return self.annotate(
             task_weight=Coalesce(_sum_subquery(tasks, "weight"), 0),
             done_weight=Coalesce(_sum_subquery(done, "weight"), 0),
@@ -152,7 +180,7 @@ class ProjectQuerySet(models.QuerySet):
                 100.0 * F("done_weight") / NullIf(F("task_weight"), 0),
                 output_field=models.FloatField(),
             ),
-            overdue_tasks=_count_subquery(late),
+            overdue_tasks=self._late_count(as_of),
         )
 
     def with_schedule(self, as_of=None):
@@ -184,7 +212,7 @@ class ProjectQuerySet(models.QuerySet):
 
     def computed_figures(self):
         """Today's figures computed from the tasks and rates: what ProjectFigures stores."""
-        return self.with_usd().with_progress()
+        return self.computed_usd().computed_progress()
 
     def with_figures(self, as_of=None):
         """USD, progress and schedule together: what a list of projects shows."""
@@ -270,7 +298,39 @@ class ProjectQuerySet(models.QuerySet):
         return [{"key": row.pop(key), **row} for row in rows]
 
 
-class TaskQuerySet(models.QuerySet):
+class RefreshingQuerySet(models.QuerySet):
+    """Bulk deletes and updates refresh the stored figures they change, as saves do.
+
+    Subclasses say which keys a set of rows touches (`refresh_keys`) and refresh them
+    (`refresh_after`), inside the write's transaction.
+    """
+
+    def delete(self):
+        with transaction.atomic():
+            touched = list(self.refresh_keys())
+            result = super().delete()
+            self.refresh_after(touched)
+        return result
+
+    def update(self, **kwargs):
+        with transaction.atomic():
+            touched = list(self.refresh_keys())
+            result = super().update(**kwargs)
+            self.refresh_after(touched + list(self.model.objects.filter(pk__in=self.values("pk")).refresh_keys()))
+        return result
+
+
+class TaskQuerySet(RefreshingQuerySet):
+    def refresh_keys(self):
+        return self.order_by().values_list("project", flat=True).distinct()
+
+    @staticmethod
+    def refresh_after(project_ids):
+        from . import stored_figures
+        from .models import Project
+
+        stored_figures.refresh(Project.objects.filter(pk__in=set(project_ids)))
+
     def published(self):
         return self.filter(project__publication=PUBLISHED)
 
@@ -298,7 +358,17 @@ class DocumentQuerySet(models.QuerySet):
         return self.filter(published=True, project__publication=PUBLISHED)
 
 
-class ExchangeRateQuerySet(models.QuerySet):
+class ExchangeRateQuerySet(RefreshingQuerySet):
+    def refresh_keys(self):
+        return self.order_by().values_list("currency", flat=True).distinct()
+
+    @staticmethod
+    def refresh_after(currencies):
+        from . import stored_figures
+
+        for currency in set(currencies):
+            stored_figures.refresh_currency(currency)
+
     def latest_for(self, currency, on=None):
         """The rate in force for a currency on a date (the newest one on or before it)."""
         qs = self.filter(currency=currency)

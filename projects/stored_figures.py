@@ -10,6 +10,8 @@ definition, only by staleness, which `recompute_figures --check` would show.
 from django.db import transaction
 from django.utils import timezone
 
+from partnership.caching import bump_on_commit
+
 FIELDS = ("task_weight", "done_weight", "progress", "overdue_tasks", "usd_rate", "investment_usd")
 BATCH = 2000
 
@@ -37,6 +39,8 @@ def refresh(projects):
             batch = []
     if batch:
         count += _store(batch)
+    # Upserts send no model signals: tell the page cache that figures changed.
+    bump_on_commit()
     return count
 
 

@@ -34,9 +34,7 @@ class ProjectListView(FilteredListView):
             errors.insert(0, (_("Download format"), [_("Choose csv or json.")]))
         if errors:
             return self.explain(400, errors=errors, query=query, facets=[])
-        queryset = self.filterset.qs
-        if not self.filterset.form.cleaned_data.get("ordering"):
-            queryset = queryset.order_by("code")
+        queryset = self.filterset.qs  # ordered as asked, else by relevance to `q`, else by code
         if download:
             return getattr(self, f"download_{download}")(queryset)
         self.object_list = queryset

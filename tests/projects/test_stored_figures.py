@@ -94,3 +94,18 @@ def test_check_fails_on_stale_figures_and_recompute_repairs_them():
     call_command("recompute_figures", "--check", stdout=out)
     assert "match" in out.getvalue()
     assert stored(project).progress == pytest.approx(100.0)
+
+
+def test_bulk_deletes_and_updates_refresh_the_figures_too():
+    """The admin's "delete selected" and other bulk writes go through QuerySet.delete/update."""
+    project = f.ProjectFactory(investment_amount=Decimal("1000"), investment_currency="KZT", rate_date=None)
+    ExchangeRate.objects.create(currency="KZT", date=datetime.date(2024, 1, 1), units_per_usd=Decimal("10"), source="t")
+    f.TaskFactory(project=project, weight=1)
+    f.TaskFactory(project=project, weight=1)
+    assert stored(project).investment_usd == Decimal("100.00") and stored(project).progress == 0.0
+    Task.objects.filter(project=project).update(status=Task.Status.DONE, completed_date=timezone.localdate())
+    assert stored(project).progress == pytest.approx(100.0)
+    Task.objects.filter(project=project).delete()
+    assert stored(project).task_weight == 0 and stored(project).progress is None
+    ExchangeRate.objects.filter(currency="KZT").delete()
+    assert stored(project).investment_usd is None
