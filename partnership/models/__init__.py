@@ -1,0 +1,25 @@
+"""The commission side of the domain: who meets, who chairs, what was decided and signed."""
+
+from .base import TimeStamped, check_date_order, date_order_check  # noqa: F401
+from .commission import (  # noqa: F401
+    CURRENT_COCHAIR_CLASH,
+    CoChair,
+    CoChairQuerySet,
+    Commission,
+    CommissionQuerySet,
+    Country,
+    Person,
+    Sector,
+    WorkingGroup,
+    WorkingGroupQuerySet,
+)
+from .meetings import (  # noqa: F401
+    Agreement,
+    Directive,
+    DirectiveQuerySet,
+    Event,
+    EventQuerySet,
+    Meeting,
+    TradeFigure,
+    overdue_directive_q,
+)

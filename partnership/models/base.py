@@ -1,0 +1,32 @@
+"""What every model of the commission side shares: timestamps and date-order checks."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStamped(models.Model):
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+def date_order_check(start, end, name):
+    """A database check that `end` is empty or not before `start`."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{end}__isnull": True})
+        | Q(**{f"{start}__isnull": True})
+        | Q(**{f"{end}__gte": models.F(start)}),
+        name=name,
+        violation_error_message=_("The end date cannot be before the start date."),
+    )
+
+
+def check_date_order(instance, start, end):
+    """Name the end field when it comes before the start field."""
+    first, last = getattr(instance, start), getattr(instance, end)
+    if first and last and last < first:
+        raise ValidationError({end: _("The end date cannot be before the start date (%(start)s).") % {"start": first}})
