@@ -29,6 +29,22 @@ def write_csv(stream, header, rows):
         writer.writerow([spreadsheet_safe(value) for value in row])
 
 
+class _Line:
+    """A file-like object whose write() hands back what it was given, for streaming."""
+
+    def write(self, text):
+        return text
+
+
+def csv_lines(header, rows):
+    """The same CSV as an iterator of lines, for a StreamingHttpResponse: memory stays flat
+    however many rows there are."""
+    writer = csv.writer(_Line(), lineterminator="\r\n")
+    yield writer.writerow([spreadsheet_safe(name) for name in header])
+    for row in rows:
+        yield writer.writerow([spreadsheet_safe(value) for value in row])
+
+
 def csv_text(header, rows):
     """The same CSV as one string."""
     buffer = io.StringIO()

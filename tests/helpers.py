@@ -79,3 +79,10 @@ def assert_error(response, status, *names):
     for name in names:
         assert name in body["errors"], body
     return body
+
+
+def body_of(response):
+    """The text of a response, whether it was streamed (downloads) or not."""
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()

@@ -10,7 +10,7 @@ from django.urls import reverse
 from partnership.exports import csv_text
 from projects.models import Project
 from tests import factories as f
-from tests.helpers import client_for, csv_rows
+from tests.helpers import body_of, client_for, csv_rows
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_throttle")]
 
@@ -37,7 +37,7 @@ def assert_defused(rows):
 
 def test_directory_download_defuses_formulas_and_keeps_ordinary_values(client, projects):
     response = client.get(reverse("projects:project-list") + "?format=csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(body_of(response))))
     assert_defused(rows)
     assert {row["investment_amount"] for row in rows} == {"1500000.50", "250000.00"}
 

@@ -21,7 +21,7 @@ from projects.models import (
 )
 from projects.sitemaps import SITEMAPS
 from tests import factories as f
-from tests.helpers import DAY, LANGUAGES, url
+from tests.helpers import DAY, LANGUAGES, body_of, url
 
 pytestmark = pytest.mark.django_db
 HIDDEN = ["Secret draft", "Hidden submitted", "Hidden returned", "Unpublished update", "Hidden document"]
@@ -238,7 +238,7 @@ def test_nothing_unpublished_appears_on_any_public_page_feed_or_download(client,
         *[f"/sitemap-{section}.xml" for section in SITEMAPS],
     ]
     for address in addresses:
-        body = client.get(address).content.decode()
+        body = body_of(client.get(address))
         for text in [*HIDDEN, "hidden-0", "hidden-1", "hidden-2", "Secret region", "KZUZ-90"]:
             assert text not in body, (text, address)
 
@@ -359,7 +359,7 @@ def test_downloads_hold_exactly_the_filtered_list(client, portfolio):
     page = codes(client.get(url("projects:project-list") + query))
     as_csv = client.get(url("projects:project-list") + query + "&format=csv")
     assert as_csv["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(as_csv.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(body_of(as_csv))))
     assert [row["code"] for row in rows] == page
     assert rows[1]["investment_usd"] == "50000000.00"
     assert rows[1]["investment_currency"] == "KZT"
@@ -620,7 +620,7 @@ def test_hostile_input_never_gives_a_server_error(client, portfolio, name, query
 
 def test_csv_download_defuses_spreadsheet_formulas(client, portfolio):
     Project.objects.filter(slug="solar").update(title='=HYPERLINK("http://evil")')
-    rows = list(csv.DictReader(io.StringIO(client.get(url("projects:project-list") + "?format=csv").content.decode())))
+    rows = list(csv.DictReader(io.StringIO(body_of(client.get(url("projects:project-list") + "?format=csv")))))
     assert rows[0]["title"] == '\'=HYPERLINK("http://evil")'
 
 
