@@ -138,6 +138,13 @@ class ReportView(TemplateView):
             "stale_days": settings.STALE_UPDATE_DAYS,
             "directives": directives,
             "directive_rows": directive_rows,
+            **self.chart_context(by_status, by_confidence, by_sector, distribution, by_group),
+        }
+
+    @staticmethod
+    def chart_context(by_status, by_confidence, by_sector, distribution, by_group):
+        """The report's SVG charts, each beside a table of the same rows."""
+        return {
             "status_chart": charts.bar_chart(
                 by_status, title=_("Projects by status"), desc=_("Number of projects at each stage.")
             ),
