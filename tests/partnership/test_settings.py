@@ -63,7 +63,6 @@ def test_a_local_env_file_fills_in_what_the_environment_leaves_out(tmp_path):
     assert result.stdout.split() == ["True", "from-the-file", "UTC"]  # the environment wins
 
 
-
 def test_page_cache_is_off_in_production_without_a_shared_cache():
     """With a per-process cache, gunicorn's workers would each keep their own content version."""
     show = "print(s.PAGE_CACHE_SECONDS)"

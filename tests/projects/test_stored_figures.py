@@ -23,9 +23,7 @@ def test_generated_portfolio_stores_what_is_computed():
     call_command("seed", "--demo", "--projects", "60", stdout=StringIO())
     assert ProjectFigures.objects.count() == Project.objects.count()
     assert stored_figures.stale() == []
-    computed = {
-        row["pk"]: row for row in Project.objects.computed_figures().values("pk", "progress", "investment_usd")
-    }
+    computed = {row["pk"]: row for row in Project.objects.computed_figures().values("pk", "progress", "investment_usd")}
     with_tasks = [p for p in ProjectFigures.objects.all() if p.task_weight]
     assert with_tasks, "the demo portfolio has tasks"
     for figures in with_tasks:

@@ -1,0 +1,101 @@
+"""What the admins of both apps share: history with values, file import and export, badges, the demo filter."""
+
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportActionMixin, ImportMixin
+from import_export.formats.base_formats import XLSX
+from modeltranslation.admin import TranslationAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from ..resources import SpreadsheetSafeCSV
+
+FILE_FORMATS = [SpreadsheetSafeCSV, XLSX]
+
+
+class ExportSelectedMixin(ExportActionMixin):
+    """Export of the list or of the selected rows, as CSV or XLSX, to whoever may see them."""
+
+    export_formats = FILE_FORMATS
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+    def get_valid_export_item_pks(self, request):
+        # Selected rows can only be rows the user sees in the list.
+        return self.get_queryset(request).values_list("pk", flat=True)
+
+
+class CheckedHistoryMixin:
+    """History pages answer 404, not a server error, to an id that is not a number."""
+
+    def _check_ids(self, object_id, version_id=None):
+        try:
+            self.opts.pk.to_python(unquote(object_id))
+            if version_id is not None:
+                int(version_id)
+        except (ValidationError, ValueError):
+            raise Http404 from None
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._check_ids(object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._check_ids(object_id, version_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class HistoryAdmin(ExportSelectedMixin, CheckedHistoryMixin, SimpleHistoryAdmin):
+    """A model admin whose history page lists each change with old and new values."""
+
+    list_per_page = 50
+
+
+class TranslatedHistoryAdmin(ExportSelectedMixin, CheckedHistoryMixin, SimpleHistoryAdmin, TranslationAdmin):
+    """History with values, and one field per site language for translated fields."""
+
+    list_per_page = 50
+
+
+class FileTransferMixin(ImportMixin, ExportSelectedMixin):
+    """CSV and XLSX import: a dry run first, then all rows or none."""
+
+    import_formats = FILE_FORMATS
+
+    def has_import_permission(self, request):
+        # Bulk loading bypasses the per-group checks of the forms, so only the secretariat,
+        # who may write every record, imports.
+        return request.user.has_perm(f"{self.opts.app_label}.add_{self.opts.model_name}") and request.user.has_perm(
+            f"{self.opts.app_label}.change_{self.opts.model_name}"
+        )
+
+
+def badge(text, kind):
+    """A coloured label for a list column; the colour is never the only signal (the text is)."""
+    return format_html('<span class="pt-badge pt-badge--{}">{}</span>', kind, text)
+
+
+def demo_badge(obj):
+    return badge(_("demo"), "demo") if obj.demo else ""
+
+
+class DemoListFilter(admin.SimpleListFilter):
+    title = _("demo data")
+    parameter_name = "demo"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Demo only")), ("no", _("Real only"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(demo=True)
+        if self.value() == "no":
+            return queryset.filter(demo=False)
+        return queryset
+
+
+# --- reference data -------------------------------------------------------------------------------

@@ -1,0 +1,159 @@
+"""Data entry for what the commission decides and records: meetings, directives, agreements, trade, events."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationStackedInline
+
+from .. import workflow
+from ..models import (
+    Agreement,
+    Directive,
+    Event,
+    Meeting,
+    TradeFigure,
+)
+from ..resources import TradeFigureResource
+from ..selectors import with_counts
+from .base import (
+    DemoListFilter,
+    FileTransferMixin,
+    HistoryAdmin,
+    TranslatedHistoryAdmin,
+    badge,
+    demo_badge,
+)
+
+
+class DirectiveInline(TranslationStackedInline):
+    model = Directive
+    extra = 0
+    fields = [("text",), ("working_groups", "due_date", "status", "order")]
+    autocomplete_fields = ["working_groups"]
+    show_change_link = True
+
+
+@admin.register(Meeting)
+class MeetingAdmin(TranslatedHistoryAdmin):
+    list_display = ["title", "kind", "date", "place", "commission", "directive_count"]
+    list_filter = ["kind", "commission", "working_groups"]
+    list_select_related = ["commission"]
+    search_fields = ["title", "title_en", "place", "slug"]
+    autocomplete_fields = ["commission", "working_groups"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "date"
+    inlines = [DirectiveInline]
+
+    def get_queryset(self, request):
+        return with_counts(super().get_queryset(request), n_directives="directives")
+
+    @admin.display(description=_("directives"), ordering="n_directives")
+    def directive_count(self, obj):
+        return obj.n_directives
+
+
+class DirectiveStateFilter(admin.SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Overdue")), ("no", _("Not overdue"))]
+
+    def queryset(self, request, queryset):
+        overdue = Directive.objects.overdue().values("pk")
+        if self.value() == "yes":
+            return queryset.filter(pk__in=overdue)
+        if self.value() == "no":
+            return queryset.exclude(pk__in=overdue)
+        return queryset
+
+
+@admin.register(Directive)
+class DirectiveAdmin(TranslatedHistoryAdmin):
+    list_display = ["__str__", "meeting", "due_date", "status", "overdue_badge"]
+    list_filter = ["status", DirectiveStateFilter, "working_groups", "meeting__commission"]
+    list_select_related = ["meeting"]
+    search_fields = ["text", "text_en", "meeting__title"]
+    autocomplete_fields = ["meeting", "working_groups"]
+    date_hierarchy = "due_date"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_overdue()
+
+    @admin.display(description=_("overdue"), ordering="is_late")
+    def overdue_badge(self, obj):
+        return badge(_("overdue"), "late") if obj.is_late else ""
+
+
+@admin.register(Agreement)
+class AgreementAdmin(TranslatedHistoryAdmin):
+    list_display = ["title", "kind", "status", "signed_date", "in_force_from", "in_force_until", "commission"]
+    list_filter = ["kind", "status", "commission"]
+    list_select_related = ["commission"]
+    search_fields = ["title", "title_en", "signed_place", "slug"]
+    autocomplete_fields = ["commission"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "signed_date"
+
+
+@admin.register(TradeFigure)
+class TradeFigureAdmin(FileTransferMixin, HistoryAdmin):
+    resource_classes = [TradeFigureResource]
+    list_display = [
+        "commission",
+        "year",
+        "turnover_usd",
+        "reporting_country",
+        "exports_usd",
+        "imports_usd",
+        "estimate_badge",
+        "source",
+    ]
+    list_filter = ["commission", "estimate", "reporting_country"]
+    list_select_related = ["commission", "reporting_country"]
+    search_fields = ["source", "source_note", "=year"]
+    autocomplete_fields = ["commission", "reporting_country"]
+    ordering = ["commission", "-year"]
+
+    @admin.display(description=_("estimate"), ordering="estimate")
+    def estimate_badge(self, obj):
+        return badge(_("estimate"), "estimate") if obj.estimate else ""
+
+
+@admin.register(Event)
+class EventAdmin(TranslatedHistoryAdmin):
+    list_display = ["title", "kind", "start_date", "end_date", "place", "published", "demo_display"]
+    list_filter = ["kind", "published", DemoListFilter, "commission"]
+    list_select_related = ["commission"]
+    search_fields = ["title", "title_en", "place", "slug"]
+    autocomplete_fields = ["commission"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "start_date"
+    actions = ["publish", "unpublish"]
+
+    @admin.display(description=_("demo"), ordering="demo")
+    def demo_display(self, obj):
+        return demo_badge(obj)
+
+    @admin.action(description=_("Publish selected events"), permissions=["change"])
+    def publish(self, request, queryset):
+        changed = self._set_published(request, queryset, "publish")
+        self.message_user(
+            request, ngettext("%d event published.", "%d events published.", changed) % changed, messages.SUCCESS
+        )
+
+    @admin.action(description=_("Unpublish selected events"), permissions=["change"])
+    def unpublish(self, request, queryset):
+        changed = self._set_published(request, queryset, "unpublish")
+        self.message_user(
+            request,
+            ngettext("%d event unpublished.", "%d events unpublished.", changed) % changed,
+            messages.SUCCESS,
+        )
+
+    def _set_published(self, request, queryset, action):
+        # One by one through the workflow, so that each change is kept in the history.
+        done, refused = workflow.apply_to_each(workflow.startable(queryset, action), action, user=request.user)
+        for event, reason in refused:
+            self.message_user(request, f"{event}: {reason}", messages.ERROR)
+        return len(done)
