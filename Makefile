@@ -28,6 +28,7 @@ install: $(STAMP)
 migrate: $(STAMP) .env
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py setup_roles
+	DEBUG=1 $(PY) manage.py recompute_figures
 
 seed: migrate
 	DEBUG=1 $(PY) manage.py seed
