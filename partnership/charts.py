@@ -139,128 +139,159 @@ def _mercator(lat, lon, zoom):
     return x, y
 
 
+# How many of the largest places carry a name on the map (all of them when there are no more).
+LABELLED_PLACES = 12
+
+
+class _View:
+    """The box of latitudes and longitudes the map shows, at the tile zoom that fits its width."""
+
+    def __init__(self, points, width, min_span):
+        if points:
+            lats = [float(p["lat"]) for p in points]
+            lons = [float(p["lon"]) for p in points]
+            lat_c, lon_c = (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
+            lat_span = max(max(lats) - min(lats), min_span / 2) * 1.3
+            lon_span = max(max(lons) - min(lons), min_span) * 1.3
+        else:
+            lat_c, lon_c, lat_span, lon_span = 45.0, 65.0, min_span, min_span * 2
+        self.south, self.north = lat_c - lat_span / 2, lat_c + lat_span / 2
+        self.west, self.east = lon_c - lon_span / 2, lon_c + lon_span / 2
+        self.step = 5 if max(lat_span, lon_span) > 6 else 1
+        # The zoom whose pixels fit the box best; the drawing is then scaled to the SVG's width.
+        self.zoom = 0
+        while self.zoom < 12:
+            left, _ = _mercator(self.north, self.west, self.zoom + 1)
+            right, _ = _mercator(self.north, self.east, self.zoom + 1)
+            if right - left > width:
+                break
+            self.zoom += 1
+        self.x0, self.y0 = _mercator(self.north, self.west, self.zoom)
+        self.x1, self.y1 = _mercator(self.south, self.east, self.zoom)
+        self.width = width
+        self.scale = width / (self.x1 - self.x0)
+        self.height = round((self.y1 - self.y0) * self.scale)
+
+    def project(self, lat, lon):
+        """SVG coordinates of a latitude and longitude."""
+        x, y = _mercator(float(lat), float(lon), self.zoom)
+        return (x - self.x0) * self.scale, (y - self.y0) * self.scale
+
+
+def _tiles(view, tile_url):
+    size = TILE * view.scale
+    for tx in range(int(view.x0 // TILE), int(view.x1 // TILE) + 1):
+        for ty in range(int(view.y0 // TILE), int(view.y1 // TILE) + 1):
+            href = tile_url.replace("{z}", str(view.zoom)).replace("{x}", str(tx)).replace("{y}", str(ty))
+            yield format_html(
+                '<image class="map-tile" href="{}" x="{}" y="{}" width="{}" height="{}"></image>',
+                href,
+                (tx * TILE - view.x0) * view.scale,
+                (ty * TILE - view.y0) * view.scale,
+                size,
+                size,
+            )
+
+
+def _grid(view):
+    step = view.step
+    for lat in range(math.ceil(view.south / step) * step, math.floor(view.north) + 1, step):
+        _, y = view.project(lat, view.west)
+        yield format_html(
+            '<line class="map-grid" x1="0" y1="{}" x2="{}" y2="{}"></line>'
+            '<text class="map-grid-label" x="4" y="{}">{}°N</text>',
+            y,
+            view.width,
+            y,
+            y - 3,
+            lat,
+        )
+    for lon in range(math.ceil(view.west / step) * step, math.floor(view.east) + 1, step):
+        x, _ = view.project(view.south, lon)
+        yield format_html(
+            '<line class="map-grid" x1="{}" y1="0" x2="{}" y2="{}"></line>'
+            '<text class="map-grid-label" x="{}" y="{}">{}°E</text>',
+            x,
+            x,
+            view.height,
+            x + 3,
+            view.height - 4,
+            lon,
+        )
+
+
+def _places(points):
+    """Points at the same place (its `key`, else its `place`, else its rounded coordinates) as one
+    dict per place: mean `lat` and `lon`, the points' labels, the first one's `url` and `place`,
+    and `count`, the sum of the points' counts (one each unless given)."""
+    groups = {}
+    for p in points:
+        key = p.get("key") or p.get("place") or (round(float(p["lat"]), 1), round(float(p["lon"]), 1))
+        groups.setdefault(key, []).append(p)
+    return [
+        {
+            "lat": sum(float(p["lat"]) for p in group) / len(group),
+            "lon": sum(float(p["lon"]) for p in group) / len(group),
+            "labels": "; ".join(p["label"] for p in group),
+            "url": group[0]["url"],
+            "place": group[0].get("place") or group[0]["label"],
+            "count": sum(p.get("count", 1) for p in group),
+        }
+        for group in groups.values()
+    ]
+
+
+def _dot(view, place, labelled):
+    x, y = view.project(place["lat"], place["lon"])
+    radius = 5 + 2.5 * math.sqrt(place["count"] - 1)
+    text = place["place"] if place["count"] == 1 else f"{place['place']} ({place['count']})"
+    # Labels of dots in the right part of the map go to their left, so they stay inside it.
+    right = x > view.width * 0.6
+    label = (
+        format_html(
+            '<text class="map-label" x="{}" y="{}" text-anchor="{}">{}</text>',
+            _r(x - radius - 3 if right else x + radius + 3),
+            _r(y + 4),
+            "end" if right else "start",
+            text,
+        )
+        if labelled
+        else ""
+    )
+    return format_html(
+        '<a href="{}" class="map-point"><title>{}</title><circle cx="{}" cy="{}" r="{}"></circle>{}</a>',
+        place["url"],
+        place["labels"],
+        _r(x),
+        _r(y),
+        _r(radius),
+        label,
+    )
+
+
 def map_chart(points, *, title, desc, tile_url="", width=640, height=400, min_span=8.0, areas=()):
-    """Project locations as dots on a latitude/longitude grid; map tiles underneath when a tile
-    URL template ({z}/{x}/{y}) is given.
+    """Places as dots on a latitude/longitude grid; map tiles underneath when a tile URL template
+    ({z}/{x}/{y}) is given.
 
-    A point is a dict with `lat`, `lon`, `label`, `url` and optional `place`: points at the same
-    place are drawn as one larger dot labelled with the place and the number of projects there.
+    A point is a dict with `lat`, `lon`, `label`, `url` and optional `place`, `key` and `count`
+    (how many projects it stands for): points at the same place are drawn as one dot, sized by
+    their count and labelled with the place and the count. The largest places carry their name.
     `areas` are (name, lat, lon) labels such as countries, drawn faintly underneath. Without
-    tiles the labelled grid, the area and place names still tell the story."""
+    tiles the labelled grid, the area and place names still tell the story. `height` follows
+    from the width and the places shown."""
     points = [p for p in points if p.get("lat") is not None and p.get("lon") is not None]
-    if points:
-        lats = [float(p["lat"]) for p in points]
-        lons = [float(p["lon"]) for p in points]
-        lat_c, lon_c = (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
-        lat_span = max(max(lats) - min(lats), min_span / 2) * 1.3
-        lon_span = max(max(lons) - min(lons), min_span) * 1.3
-    else:
-        lat_c, lon_c, lat_span, lon_span = 45.0, 65.0, min_span, min_span * 2
-    south, north = lat_c - lat_span / 2, lat_c + lat_span / 2
-    west, east = lon_c - lon_span / 2, lon_c + lon_span / 2
-    # The zoom whose pixels fit the box best; the drawing is then scaled to the SVG's width.
-    zoom = 0
-    while zoom < 12:
-        x0, _ = _mercator(north, west, zoom + 1)
-        x1, _ = _mercator(north, east, zoom + 1)
-        if x1 - x0 > width:
-            break
-        zoom += 1
-    x0, y0 = _mercator(north, west, zoom)
-    x1, y1 = _mercator(south, east, zoom)
-    scale = width / (x1 - x0)
-    height = round((y1 - y0) * scale)
-
-    def project(lat, lon):
-        x, y = _mercator(lat, lon, zoom)
-        return (x - x0) * scale, (y - y0) * scale
-
-    parts = [f'<rect class="map-sea" x="0" y="0" width="{width}" height="{height}"></rect>']
+    view = _View(points, width, min_span)
+    parts = [f'<rect class="map-sea" x="0" y="0" width="{width}" height="{view.height}"></rect>']
     if tile_url:
-        tx0, ty0 = int(x0 // TILE), int(y0 // TILE)
-        tx1, ty1 = int(x1 // TILE), int(y1 // TILE)
-        size = TILE * scale
-        for tx in range(tx0, tx1 + 1):
-            for ty in range(ty0, ty1 + 1):
-                href = tile_url.replace("{z}", str(zoom)).replace("{x}", str(tx)).replace("{y}", str(ty))
-                parts.append(
-                    format_html(
-                        '<image class="map-tile" href="{}" x="{}" y="{}" width="{}" height="{}"></image>',
-                        href,
-                        (tx * TILE - x0) * scale,
-                        (ty * TILE - y0) * scale,
-                        size,
-                        size,
-                    )
-                )
-    step = 5 if max(lat_span, lon_span) > 6 else 1
-    for lat in range(math.ceil(south / step) * step, math.floor(north) + 1, step):
-        _, y = project(lat, west)
-        parts.append(
-            format_html(
-                '<line class="map-grid" x1="0" y1="{}" x2="{}" y2="{}"></line>'
-                '<text class="map-grid-label" x="4" y="{}">{}°N</text>',
-                y,
-                width,
-                y,
-                y - 3,
-                lat,
-            )
-        )
-    for lon in range(math.ceil(west / step) * step, math.floor(east) + 1, step):
-        x, _ = project(south, lon)
-        parts.append(
-            format_html(
-                '<line class="map-grid" x1="{}" y1="0" x2="{}" y2="{}"></line>'
-                '<text class="map-grid-label" x="{}" y="{}">{}°E</text>',
-                x,
-                x,
-                height,
-                x + 3,
-                height - 4,
-                lon,
-            )
-        )
+        parts.extend(_tiles(view, tile_url))
+    parts.extend(_grid(view))
     for name, lat, lon in areas:
-        x, y = project(float(lat), float(lon))
+        x, y = view.project(lat, lon)
         parts.append(
             format_html('<text class="map-area" x="{}" y="{}" text-anchor="middle">{}</text>', _r(x), _r(y), name)
         )
-    places = {}
-    for p in points:
-        key = p.get("place") or (round(float(p["lat"]), 1), round(float(p["lon"]), 1))
-        places.setdefault(key, []).append(p)
-    label_all = len(places) <= 12
-    for group in places.values():
-        lat = sum(float(p["lat"]) for p in group) / len(group)
-        lon = sum(float(p["lon"]) for p in group) / len(group)
-        x, y = project(lat, lon)
-        radius = 5 + 2.5 * math.sqrt(len(group) - 1)
-        place = group[0].get("place") or group[0]["label"]
-        text = place if len(group) == 1 else f"{place} ({len(group)})"
-        # Labels of dots in the right part of the map go to their left, so they stay inside it.
-        right = x > width * 0.6
-        label = (
-            format_html(
-                '<text class="map-label" x="{}" y="{}" text-anchor="{}">{}</text>',
-                _r(x - radius - 3 if right else x + radius + 3),
-                _r(y + 4),
-                "end" if right else "start",
-                text,
-            )
-            if label_all or len(group) > 1
-            else ""
-        )
-        titles = "; ".join(p["label"] for p in group)
-        parts.append(
-            format_html(
-                '<a href="{}" class="map-point"><title>{}</title><circle cx="{}" cy="{}" r="{}"></circle>{}</a>',
-                group[0]["url"],
-                titles,
-                _r(x),
-                _r(y),
-                _r(radius),
-                label,
-            )
-        )
-    return _svg(width, height, title, desc, "".join(str(p) for p in parts), "chart--map")
+    places = _places(points)
+    largest = sorted(places, key=lambda place: -place["count"])[:LABELLED_PLACES]
+    labelled = {id(place) for place in largest}
+    parts.extend(_dot(view, place, id(place) in labelled) for place in places)
+    return _svg(width, view.height, title, desc, "".join(str(p) for p in parts), "chart--map")

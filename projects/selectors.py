@@ -7,7 +7,7 @@ queryset methods and conditions in querysets.py; this module only adds them up. 
 the report and the API summary is computed once, in `FIGURES`.
 """
 
-from django.db.models import Avg, Count, ExpressionWrapper, FloatField, Q, Sum, Value
+from django.db.models import Avg, Count, ExpressionWrapper, FloatField, Max, Q, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear, NullIf
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -225,7 +225,7 @@ def _choice_counts(field, choices, ids):
 
 
 def _region_counts(ids):
-    language = (get_language() or "en").split("-")[0]
+    language = _language()
     # Grouped by the English name (what the region filter matches), shown in this language.
     own = f"region_{language}"
     fields = ["region_en"] if language == "en" else ["region_en", own]
@@ -238,6 +238,10 @@ def _region_counts(ids):
         .order_by("region_en")
     )
     return [(row["region_en"], row.get(own) or row["region_en"], row["n"]) for row in regions]
+
+
+def _language():
+    return (get_language() or "en").split("-")[0]
 
 
 def _year_counts(ids):
@@ -316,3 +320,46 @@ def worklist(*, tasks=None, projects=None, updates=None, on=None, rows=8):
             updates.filter(publication=Publication.SUBMITTED).select_related("project").order_by("reported_on")
         )
     return {key: {"count": queryset.count(), "rows": list(queryset[:rows])} for key, queryset in lists.items()}
+
+
+# --- the map ---------------------------------------------------------------------------------------
+
+
+def map_places(projects):
+    """One row per place where these projects are located, most projects first.
+
+    A place is a country, region and place name, grouped on the English names (what the
+    directory's region filter matches) and shown in this language. Each row has the `country`
+    (a Country), `region`, `place`, `region_en`, the number of `projects` there, their `usd` total
+    (of those with a known rate), `unpriced` (those without one) and the mean `lat` and `lon` of
+    the place's recorded coordinates, rounded to three decimals (None when none has them).
+    """
+    language = _language()
+    rows = (
+        ProjectLocation.objects.filter(project__in=projects.values("pk"))
+        .order_by()
+        .values("country", "region_en", "place_en")
+        .annotate(
+            region=Max(f"region_{language}"),
+            place=Max(f"place_{language}"),
+            projects=Count("project", distinct=True),
+            usd=Sum("project__figures__investment_usd"),
+            unpriced=Count(
+                "project",
+                distinct=True,
+                filter=Q(project__investment_amount__isnull=False, project__figures__investment_usd__isnull=True),
+            ),
+            lat=Avg("latitude"),
+            lon=Avg("longitude"),
+        )
+        .order_by("-projects", "country", "region_en", "place_en")
+    )
+    rows = list(rows)
+    countries = Country.objects.in_bulk({row["country"] for row in rows})
+    for row in rows:
+        row["country"] = countries[row["country"]]
+        row["region"] = row["region"] or row["region_en"]
+        row["place"] = row["place"] or row["place_en"]
+        for axis in ("lat", "lon"):
+            row[axis] = None if row[axis] is None else round(float(row[axis]), 3)
+    return rows

@@ -3,7 +3,9 @@
 from django.conf import settings
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import DetailView, TemplateView
 
 from partnership import charts
@@ -82,36 +84,53 @@ class ProjectDetailView(DetailView):
 
 
 class ProjectMapView(TemplateView):
+    """Every place where a published project is carried out, one dot and one table row per place."""
+
     template_name = "projects/project_map.html"
+    # The table lists the places with the most projects; the rest are a link away in the directory.
+    table_rows = 200
 
     def get_context_data(self, **kwargs):
-        locations = (
-            ProjectLocation.objects.filter(project__publication=Publication.PUBLISHED)
-            .select_related("project", "country")
-            .order_by("country__name", "region", "place", "project__code")
-        )
-        with_coordinates = [loc for loc in locations if loc.latitude is not None]
-        points = [
-            {
-                "lat": loc.latitude,
-                "lon": loc.longitude,
-                "label": f"{loc.project.code} {loc.project.title} — {loc}",
-                "place": loc.place or loc.region,
-                "url": loc.project.get_absolute_url(),
-            }
-            for loc in with_coordinates
-        ]
+        projects = Project.objects.published()
+        places = selectors.map_places(projects)
+        for place in places:
+            place["url"] = directory_url(place["country"], place["region_en"])
+            place["name"] = ", ".join(filter(None, [place["place"], place["region"], place["country"].name]))
         # Each country's name at the middle of its plotted locations, to orient the reader.
-        areas = selectors.country_centres(Project.objects.published())
+        areas = selectors.country_centres(projects)
+        located = [place for place in places if place["lat"] is not None]
+        countries = {place["country"].pk: place["country"] for place in places}.values()
         return super().get_context_data(
-            locations=locations,
+            places=places[: self.table_rows],
+            more_places=len(places) - self.table_rows,
+            countries=[(country, directory_url(country)) for country in sorted(countries, key=str)],
             map=charts.map_chart(
-                points,
+                [map_point(place) for place in located],
                 title=_("Map of project locations"),
-                desc=_("%(count)s locations of published projects, plotted by latitude and longitude.")
-                % {"count": len(points)},
+                desc=_("%(count)s places where published projects are carried out, plotted by latitude and longitude.")
+                % {"count": len(located)},
                 tile_url=settings.MAP_TILE_URL,
                 areas=[(country.name, country.lat, country.lon) for country in areas],
             ),
             **kwargs,
         )
+
+
+def directory_url(country, region=""):
+    """The project directory filtered to a country and, if given, a region of it."""
+    query = {"country": country.code, **({"region": region} if region else {})}
+    return f"{reverse('projects:project-list')}?{urlencode(query)}"
+
+
+def map_point(place):
+    """A place of `selectors.map_places` as a point of `charts.map_chart`."""
+    count = ngettext("%(count)s project", "%(count)s projects", place["projects"]) % {"count": place["projects"]}
+    return {
+        "lat": place["lat"],
+        "lon": place["lon"],
+        "key": (place["country"].pk, place["region_en"], place["place_en"]),
+        "place": place["place"] or place["region"] or place["country"].name,
+        "label": f"{place['name']}: {count}",
+        "count": place["projects"],
+        "url": place["url"],
+    }

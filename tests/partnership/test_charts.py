@@ -99,3 +99,17 @@ def test_map_draws_one_dot_per_place_with_its_project_count_and_names_areas():
     assert ">Almaty<" in svg
     assert 'class="map-area"' in svg and ">Uzbekistan<" in svg
     assert "<title>A; B</title>" in svg
+
+
+def test_map_sizes_dots_by_their_counts_and_names_only_the_largest_places():
+    points = [
+        {"lat": 40 + i / 10, "lon": 60 + i / 5, "label": f"P{i}", "place": f"Place {i}", "count": i + 1, "url": "/"}
+        for i in range(20)
+    ]
+    svg = charts.map_chart(points, title="Map", desc="Places")
+    radii = [float(r) for r in re.findall(r'<circle cx="[\d.]+" cy="[\d.]+" r="([\d.]+)"', svg)]
+    assert len(radii) == 20 and radii == sorted(radii) and radii[0] < radii[-1]
+    assert ">Place 19 (20)<" in svg and ">Place 8 (9)<" in svg
+    assert ">Place 7 (8)<" not in svg  # the eight smallest keep their name in the dot's title only
+    assert svg.count('class="map-label"') == charts.LABELLED_PLACES
+    assert "<title>P7</title>" in svg

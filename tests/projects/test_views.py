@@ -591,6 +591,7 @@ def test_query_counts_do_not_grow_with_the_portfolio(client, django_assert_num_q
         (url("projects:project-detail", slug=project.slug), 9),
         (url("projects:report"), 15),
         (url("projects:report-workinggroup", slug=project.working_group.slug), 15),
+        (url("projects:project-map"), 3),
     ]
     for address, queries in pages:
         with django_assert_num_queries(queries):
