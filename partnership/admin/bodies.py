@@ -14,7 +14,7 @@ from ..models import (
     WorkingGroup,
 )
 from ..selectors import with_counts
-from .base import TranslatedHistoryAdmin
+from .base import TranslatedHistoryAdmin, choice_filter
 
 
 @admin.register(Country)
@@ -129,19 +129,12 @@ class PersonAdmin(TranslatedHistoryAdmin):
         return obj.n_terms
 
 
-class CurrentTermFilter(admin.SimpleListFilter):
-    title = _("term")
-    parameter_name = "term"
-
-    def lookups(self, request, model_admin):
-        return [("current", _("Current")), ("past", _("Past"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "current":
-            return queryset.current()
-        if self.value() == "past":
-            return queryset.past()
-        return queryset
+CurrentTermFilter = choice_filter(
+    _("term"),
+    "term",
+    current=(_("Current"), lambda queryset: queryset.current()),
+    past=(_("Past"), lambda queryset: queryset.past()),
+)
 
 
 @admin.register(CoChair)

@@ -6,6 +6,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationStackedInline
 
 from .. import workflow
+from ..filters import in_or_out
 from ..models import (
     Agreement,
     Directive,
@@ -20,8 +21,9 @@ from .base import (
     FileTransferMixin,
     HistoryAdmin,
     TranslatedHistoryAdmin,
-    badge,
-    demo_badge,
+    demo_column,
+    flag_column,
+    yes_no_filter,
 )
 
 
@@ -52,20 +54,12 @@ class MeetingAdmin(TranslatedHistoryAdmin):
         return obj.n_directives
 
 
-class DirectiveStateFilter(admin.SimpleListFilter):
-    title = _("overdue")
-    parameter_name = "overdue"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("Overdue")), ("no", _("Not overdue"))]
-
-    def queryset(self, request, queryset):
-        overdue = Directive.objects.overdue().values("pk")
-        if self.value() == "yes":
-            return queryset.filter(pk__in=overdue)
-        if self.value() == "no":
-            return queryset.exclude(pk__in=overdue)
-        return queryset
+DirectiveStateFilter = yes_no_filter(
+    _("overdue"),
+    "overdue",
+    (_("Overdue"), _("Not overdue")),
+    lambda queryset, yes: in_or_out(queryset, Directive.objects.overdue(), yes),
+)
 
 
 @admin.register(Directive)
@@ -80,9 +74,7 @@ class DirectiveAdmin(TranslatedHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_overdue()
 
-    @admin.display(description=_("overdue"), ordering="is_late")
-    def overdue_badge(self, obj):
-        return badge(_("overdue"), "late") if obj.is_late else ""
+    overdue_badge = flag_column("is_late", _("overdue"), "late")
 
 
 @admin.register(Agreement)
@@ -115,9 +107,7 @@ class TradeFigureAdmin(FileTransferMixin, HistoryAdmin):
     autocomplete_fields = ["commission", "reporting_country"]
     ordering = ["commission", "-year"]
 
-    @admin.display(description=_("estimate"), ordering="estimate")
-    def estimate_badge(self, obj):
-        return badge(_("estimate"), "estimate") if obj.estimate else ""
+    estimate_badge = flag_column("estimate", _("estimate"), "estimate")
 
 
 @admin.register(Event)
@@ -130,10 +120,7 @@ class EventAdmin(TranslatedHistoryAdmin):
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "start_date"
     actions = ["publish", "unpublish"]
-
-    @admin.display(description=_("demo"), ordering="demo")
-    def demo_display(self, obj):
-        return demo_badge(obj)
+    demo_display = demo_column
 
     @admin.action(description=_("Publish selected events"), permissions=["change"])
     def publish(self, request, queryset):
