@@ -12,6 +12,7 @@ from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..resources import SpreadsheetSafeCSV
+from ..selectors import with_counts
 
 FILE_FORMATS = [SpreadsheetSafeCSV, XLSX]
 
@@ -85,6 +86,25 @@ def flag_column(attribute, label, kind):
     @admin.display(description=label, ordering=attribute)
     def column(self, obj):
         return badge(label, kind) if getattr(obj, attribute) else ""
+
+    return column
+
+
+class CountsMixin:
+    """Annotates the list with counts of related records, `counts = {"n_terms": "terms"}`."""
+
+    counts: dict = {}
+
+    def get_queryset(self, request):
+        return with_counts(super().get_queryset(request), **self.counts)
+
+
+def count_column(name, label):
+    """A sortable list column showing the count `name` that CountsMixin annotates."""
+
+    @admin.display(description=label, ordering=name)
+    def column(self, obj):
+        return getattr(obj, name)
 
     return column
 

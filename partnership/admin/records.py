@@ -15,12 +15,13 @@ from ..models import (
     TradeFigure,
 )
 from ..resources import TradeFigureResource
-from ..selectors import with_counts
 from .base import (
+    CountsMixin,
     DemoListFilter,
     FileTransferMixin,
     HistoryAdmin,
     TranslatedHistoryAdmin,
+    count_column,
     demo_column,
     flag_column,
     yes_no_filter,
@@ -36,7 +37,7 @@ class DirectiveInline(TranslationStackedInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(TranslatedHistoryAdmin):
+class MeetingAdmin(CountsMixin, TranslatedHistoryAdmin):
     list_display = ["title", "kind", "date", "place", "commission", "directive_count"]
     list_filter = ["kind", "commission", "working_groups"]
     list_select_related = ["commission"]
@@ -46,12 +47,8 @@ class MeetingAdmin(TranslatedHistoryAdmin):
     date_hierarchy = "date"
     inlines = [DirectiveInline]
 
-    def get_queryset(self, request):
-        return with_counts(super().get_queryset(request), n_directives="directives")
-
-    @admin.display(description=_("directives"), ordering="n_directives")
-    def directive_count(self, obj):
-        return obj.n_directives
+    counts = {"n_directives": "directives"}
+    directive_count = count_column("n_directives", _("directives"))
 
 
 DirectiveStateFilter = yes_no_filter(
