@@ -22,22 +22,26 @@ SLUG = r"[-a-zA-Z0-9_]+"
 ID = r"[0-9]{1,18}"
 
 
+# The mixins carry no docstring: the API schema describes each endpoint by the first docstring
+# of its class's bases, which must stay the viewset's own.
+
+
 class BySlug:
-    """Records addressed by their slug in URLs."""
+    # Records addressed by their slug in URLs.
 
     lookup_field = "slug"
     lookup_value_regex = SLUG
 
 
 class PublishedOnly:
-    """Anonymous clients see published records only, as on the site."""
+    # Anonymous clients see published records only, as on the site.
 
     def public(self, queryset):
         return queryset.published()
 
 
 class WithOverdue:
-    """Each record annotated `is_late` (overdue today), which its serializer and filters read."""
+    # Each record annotated `is_late` (overdue today), which its serializer and filters read.
 
     def base_queryset(self):
         return self.queryset.with_overdue()
