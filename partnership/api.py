@@ -22,6 +22,31 @@ SLUG = r"[-a-zA-Z0-9_]+"
 ID = r"[0-9]{1,18}"
 
 
+# The mixins carry no docstring: the API schema describes each endpoint by the first docstring
+# of its class's bases, which must stay the viewset's own.
+
+
+class BySlug:
+    # Records addressed by their slug in URLs.
+
+    lookup_field = "slug"
+    lookup_value_regex = SLUG
+
+
+class PublishedOnly:
+    # Anonymous clients see published records only, as on the site.
+
+    def public(self, queryset):
+        return queryset.published()
+
+
+class WithOverdue:
+    # Each record annotated `is_late` (overdue today), which its serializer and filters read.
+
+    def base_queryset(self):
+        return self.queryset.with_overdue()
+
+
 def documented(name, plural):
     """Summaries and the `format` parameter for the read and write actions of one resource."""
     return extend_schema_view(
@@ -44,32 +69,26 @@ class CountryViewSet(StaffWriteViewSet):
 
 
 @documented("commission", "commissions")
-class CommissionViewSet(StaffWriteViewSet):
+class CommissionViewSet(BySlug, StaffWriteViewSet):
     queryset = Commission.objects.prefetch_related("countries")
     serializer_class = serializers.CommissionSerializer
-    lookup_field = "slug"
-    lookup_value_regex = SLUG
     search_fields = ("name", "name_en", "short_name", "short_name_en")
     ordering_fields = ("name", "established")
 
 
 @documented("sector", "sectors")
-class SectorViewSet(StaffWriteViewSet):
+class SectorViewSet(BySlug, StaffWriteViewSet):
     queryset = Sector.objects.all()
     serializer_class = serializers.SectorSerializer
-    lookup_field = "slug"
-    lookup_value_regex = SLUG
     search_fields = ("name", "name_en")
     ordering_fields = ("order", "name")
 
 
 @documented("working group", "working groups")
-class WorkingGroupViewSet(StaffWriteViewSet):
+class WorkingGroupViewSet(BySlug, StaffWriteViewSet):
     queryset = WorkingGroup.objects.select_related("commission").prefetch_related("sectors")
     serializer_class = serializers.WorkingGroupSerializer
     filterset_class = filters.WorkingGroupFilter
-    lookup_field = "slug"
-    lookup_value_regex = SLUG
     ordering_fields = ("order", "name", "established")
 
 
@@ -92,35 +111,28 @@ class PersonViewSet(StaffWriteViewSet):
 
 
 @documented("meeting", "meetings")
-class MeetingViewSet(StaffWriteViewSet):
+class MeetingViewSet(BySlug, StaffWriteViewSet):
     queryset = Meeting.objects.select_related("commission").prefetch_related("working_groups")
     serializer_class = serializers.MeetingSerializer
     filterset_class = filters.MeetingFilter
-    lookup_field = "slug"
-    lookup_value_regex = SLUG
     search_fields = ("title", "title_en", "summary", "summary_en", "place", "place_en")
     ordering_fields = ("date", "title")
 
 
 @documented("directive", "directives")
-class DirectiveViewSet(StaffWriteViewSet):
+class DirectiveViewSet(WithOverdue, StaffWriteViewSet):
     queryset = Directive.objects.select_related("meeting").prefetch_related("working_groups")
     serializer_class = serializers.DirectiveSerializer
     filterset_class = filters.DirectiveFilter
     lookup_value_regex = ID
     ordering_fields = ("due_date", "status", "order")
 
-    def base_queryset(self):
-        return self.queryset.with_overdue()
-
 
 @documented("agreement", "agreements")
-class AgreementViewSet(StaffWriteViewSet):
+class AgreementViewSet(BySlug, StaffWriteViewSet):
     queryset = Agreement.objects.select_related("commission")
     serializer_class = serializers.AgreementSerializer
     filterset_class = filters.AgreementFilter
-    lookup_field = "slug"
-    lookup_value_regex = SLUG
     ordering_fields = ("signed_date", "title", "in_force_from")
 
 
@@ -134,16 +146,11 @@ class TradeFigureViewSet(StaffWriteViewSet):
 
 
 @documented("event", "events")
-class EventViewSet(StaffWriteViewSet):
+class EventViewSet(PublishedOnly, BySlug, StaffWriteViewSet):
     """Published events only, as on the site."""
 
     queryset = Event.objects.select_related("commission")
     serializer_class = serializers.EventSerializer
     filterset_class = filters.EventFilter
-    lookup_field = "slug"
-    lookup_value_regex = SLUG
     search_fields = ("title", "title_en", "description", "description_en", "place", "place_en")
     ordering_fields = ("start_date", "title")
-
-    def public(self, queryset):
-        return queryset.published()

@@ -25,6 +25,21 @@ def search_filter(*fields):
     return django_filters.CharFilter(label=_("Search"), method=method)
 
 
+def in_or_out(queryset, subset, inside):
+    """The records of `queryset` that are in `subset` (a queryset of the same model), or the others."""
+    ids = subset.values("pk")
+    return queryset.filter(pk__in=ids) if inside else queryset.exclude(pk__in=ids)
+
+
+def subset_filter(label, subset):
+    """A yes/no filter: yes keeps the records in `subset()`, no the others (read when filtering)."""
+
+    def method(queryset, name, value):
+        return in_or_out(queryset, subset(), value)
+
+    return django_filters.BooleanFilter(label=label, method=method)
+
+
 class WorkingGroupFilter(django_filters.FilterSet):
     q = search_filter("name", "name_en", "mandate")
     active = django_filters.BooleanFilter(label=_("Active"))
@@ -43,7 +58,7 @@ class CoChairFilter(django_filters.FilterSet):
         method="filter_body",
         label=_("Body"),
     )
-    current = django_filters.BooleanFilter(method="filter_current", label=_("Current"))
+    current = subset_filter(_("Current"), lambda: CoChair.objects.current())
 
     class Meta:
         model = CoChair
@@ -51,10 +66,6 @@ class CoChairFilter(django_filters.FilterSet):
 
     def filter_body(self, queryset, name, value):
         return queryset.filter(**{f"{value}__isnull": False})
-
-    def filter_current(self, queryset, name, value):
-        current = CoChair.objects.current().values("pk")
-        return queryset.filter(pk__in=current) if value else queryset.exclude(pk__in=current)
 
 
 class PersonFilter(django_filters.FilterSet):
@@ -81,7 +92,7 @@ class MeetingFilter(django_filters.FilterSet):
 class DirectiveFilter(django_filters.FilterSet):
     q = search_filter("text", "text_en")
     status = django_filters.MultipleChoiceFilter(choices=Directive.Status.choices, label=_("Status"))
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    overdue = subset_filter(_("Overdue"), lambda: Directive.objects.overdue())
     working_group = django_filters.CharFilter(
         field_name="working_groups__slug", label=_("Working group"), distinct=True
     )
@@ -90,10 +101,6 @@ class DirectiveFilter(django_filters.FilterSet):
     class Meta:
         model = Directive
         fields = []
-
-    def filter_overdue(self, queryset, name, value):
-        overdue = Directive.objects.overdue().values("pk")
-        return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
 
 
 class AgreementFilter(django_filters.FilterSet):
@@ -122,13 +129,9 @@ class TradeFigureFilter(django_filters.FilterSet):
 
 class EventFilter(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=Event.Kind.choices, label=_("Kind"))
-    upcoming = django_filters.BooleanFilter(method="filter_upcoming", label=_("Upcoming"))
+    upcoming = subset_filter(_("Upcoming"), lambda: Event.objects.upcoming(timezone.localdate()))
     year = django_filters.NumberFilter(field_name="start_date__year", min_value=1990, max_value=2100, label=_("Year"))
 
     class Meta:
         model = Event
         fields = []
-
-    def filter_upcoming(self, queryset, name, value):
-        upcoming = Event.objects.upcoming(timezone.localdate()).values("pk")
-        return queryset.filter(pk__in=upcoming) if value else queryset.exclude(pk__in=upcoming)

@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from partnership.api import ID, SLUG, documented
+from partnership.api import ID, BySlug, PublishedOnly, WithOverdue, documented
 from partnership.rest.viewsets import FORMAT_PARAMETER, PublicViewSet, StaffWriteViewSet
 from partnership.workflow import transition
 
@@ -149,17 +149,12 @@ def workflow_schema(name, response):
     ),
     **workflow_schema("project", serializers.ProjectDetailSerializer),
 )
-class ProjectViewSet(WorkflowActions, StaffWriteViewSet):
+class ProjectViewSet(PublishedOnly, BySlug, WorkflowActions, StaffWriteViewSet):
     """Published projects, with the figures the directory shows."""
 
     queryset = Project.objects.all()
     filterset_class = filters.ProjectFilter
-    lookup_field = "slug"
-    lookup_value_regex = SLUG
     extra_query_params = ("as_of",)
-
-    def public(self, queryset):
-        return queryset.published()
 
     def base_queryset(self):
         queryset = Project.objects.for_directory(parse_as_of(self.request))
@@ -189,7 +184,7 @@ class ProjectViewSet(WorkflowActions, StaffWriteViewSet):
 
 
 @documented("task", "tasks")
-class TaskViewSet(StaffWriteViewSet):
+class TaskViewSet(PublishedOnly, WithOverdue, StaffWriteViewSet):
     """Tasks of published projects."""
 
     queryset = Task.objects.select_related("project", "responsible_organisation")
@@ -198,16 +193,10 @@ class TaskViewSet(StaffWriteViewSet):
     lookup_value_regex = ID
     ordering_fields = ("due_date", "title", "order", "status")
 
-    def public(self, queryset):
-        return queryset.published()
-
-    def base_queryset(self):
-        return self.queryset.with_overdue()
-
 
 @documented("progress update", "progress updates")
 @extend_schema_view(**workflow_schema("progress update", serializers.ProgressUpdateSerializer))
-class ProgressUpdateViewSet(WorkflowActions, StaffWriteViewSet):
+class ProgressUpdateViewSet(PublishedOnly, WorkflowActions, StaffWriteViewSet):
     """Published updates of published projects."""
 
     queryset = ProgressUpdate.objects.select_related("project")
@@ -217,12 +206,9 @@ class ProgressUpdateViewSet(WorkflowActions, StaffWriteViewSet):
     search_fields = ("title", "title_en", "body", "body_en")
     ordering_fields = ("reported_on",)
 
-    def public(self, queryset):
-        return queryset.published()
-
 
 @documented("document", "documents")
-class DocumentViewSet(StaffWriteViewSet):
+class DocumentViewSet(PublishedOnly, StaffWriteViewSet):
     """Published documents of published projects."""
 
     queryset = Document.objects.select_related("project")
@@ -231,9 +217,6 @@ class DocumentViewSet(StaffWriteViewSet):
     lookup_value_regex = ID
     search_fields = ("title", "title_en")
     ordering_fields = ("title", "updated")
-
-    def public(self, queryset):
-        return queryset.published()
 
 
 # --- summaries ------------------------------------------------------------------------------------
@@ -266,7 +249,7 @@ DIMENSIONS = {
         responses=serializers.TotalsRowSerializer(many=True),
     ),
 )
-class SummaryViewSet(PublicViewSet):
+class SummaryViewSet(PublishedOnly, PublicViewSet):
     """Totals behind the progress reports, over the projects the directory's filters select."""
 
     queryset = Project.objects.all()
@@ -280,9 +263,6 @@ class SummaryViewSet(PublicViewSet):
         if getattr(self, "action", None) == "list":
             return [JSONRenderer()]
         return super().get_renderers()
-
-    def public(self, queryset):
-        return queryset.published()
 
     def get_queryset(self):
         # Reports are of published projects, whoever asks; the figures serve the filters.

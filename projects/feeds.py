@@ -50,29 +50,36 @@ class UpdatesFeed(Feed):
         return [item.get_confidence_display()]
 
 
-class ProjectUpdatesFeed(UpdatesFeed):
-    def get_object(self, request, slug):
-        return get_object_or_404(Project.objects.published(), slug=slug)
+class SubjectUpdatesFeed(UpdatesFeed):
+    """The updates about one subject, found by its slug and linking to its page."""
 
-    def title(self, obj=None):
-        return _("Progress updates: %(project)s") % {"project": obj.title}
+    def subjects(self):
+        raise NotImplementedError
+
+    def get_object(self, request, slug):
+        return get_object_or_404(self.subjects(), slug=slug)
 
     def link(self, obj=None):
         return obj.get_absolute_url()
+
+
+class ProjectUpdatesFeed(SubjectUpdatesFeed):
+    def subjects(self):
+        return Project.objects.published()
+
+    def title(self, obj=None):
+        return _("Progress updates: %(project)s") % {"project": obj.title}
 
     def updates(self, obj):
         return super().updates(obj).filter(project=obj)
 
 
-class WorkingGroupUpdatesFeed(UpdatesFeed):
-    def get_object(self, request, slug):
-        return get_object_or_404(WorkingGroup, slug=slug)
+class WorkingGroupUpdatesFeed(SubjectUpdatesFeed):
+    def subjects(self):
+        return WorkingGroup.objects.all()
 
     def title(self, obj=None):
         return _("Progress updates: %(group)s") % {"group": obj.name}
-
-    def link(self, obj=None):
-        return obj.get_absolute_url()
 
     def updates(self, obj):
         return super().updates(obj).filter(project__working_group=obj)

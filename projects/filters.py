@@ -9,7 +9,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from partnership.filters import search_filter
+from partnership.filters import search_filter, subset_filter
 from partnership.models import Country, Sector, WorkingGroup
 
 from .models import Confidence, Document, ExchangeRate, Organisation, ProgressUpdate, Project, ProjectLocation, Task
@@ -115,17 +115,13 @@ class TaskFilter(django_filters.FilterSet):
     project = django_filters.CharFilter(field_name="project__slug", label=_("Project (slug)"))
     working_group = django_filters.CharFilter(field_name="project__working_group__slug", label=_("Working group"))
     status = django_filters.MultipleChoiceFilter(choices=Task.Status.choices, label=_("Status"))
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    overdue = subset_filter(_("Overdue"), lambda: Task.objects.overdue())
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lt", label=_("Due before"))
     due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", label=_("Due on or after"))
 
     class Meta:
         model = Task
         fields = []
-
-    def filter_overdue(self, queryset, name, value):
-        overdue = Task.objects.overdue().values("pk")
-        return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
 
 
 class ProgressUpdateFilter(django_filters.FilterSet):

@@ -10,7 +10,16 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from . import bodies, records  # noqa: F401  (registers the admins)
-from .base import DemoListFilter, FileTransferMixin, HistoryAdmin, TranslatedHistoryAdmin, badge, demo_badge  # noqa: F401
+from .base import (  # noqa: F401
+    DemoListFilter,
+    FileTransferMixin,
+    HistoryAdmin,
+    TranslatedHistoryAdmin,
+    badge,
+    demo_column,
+    flag_column,
+    yes_no_filter,
+)
 
 admin.site.site_header = _("Intergovernmental commission · partnership tracker")
 admin.site.site_title = _("Partnership tracker admin")

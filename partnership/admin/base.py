@@ -12,6 +12,7 @@ from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..resources import SpreadsheetSafeCSV
+from ..selectors import with_counts
 
 FILE_FORMATS = [SpreadsheetSafeCSV, XLSX]
 
@@ -79,23 +80,70 @@ def badge(text, kind):
     return format_html('<span class="pt-badge pt-badge--{}">{}</span>', kind, text)
 
 
-def demo_badge(obj):
-    return badge(_("demo"), "demo") if obj.demo else ""
+def flag_column(attribute, label, kind):
+    """A list column showing a badge where the record's yes/no `attribute` is true, sortable by it."""
+
+    @admin.display(description=label, ordering=attribute)
+    def column(self, obj):
+        return badge(label, kind) if getattr(obj, attribute) else ""
+
+    return column
 
 
-class DemoListFilter(admin.SimpleListFilter):
-    title = _("demo data")
-    parameter_name = "demo"
+class CountsMixin:
+    """Annotates the list with counts of related records, `counts = {"n_terms": "terms"}`."""
+
+    counts: dict = {}
+
+    def get_queryset(self, request):
+        return with_counts(super().get_queryset(request), **self.counts)
+
+
+def count_column(name, label):
+    """A sortable list column showing the count `name` that CountsMixin annotates."""
+
+    @admin.display(description=label, ordering=name)
+    def column(self, obj):
+        return getattr(obj, name)
+
+    return column
+
+
+class ChoiceListFilter(admin.SimpleListFilter):
+    """A list filter whose `options` map each value to its label and to how it narrows the list."""
+
+    options: dict = {}
 
     def lookups(self, request, model_admin):
-        return [("yes", _("Demo only")), ("no", _("Real only"))]
+        return [(value, label) for value, (label, _narrow) in self.options.items()]
 
     def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(demo=True)
-        if self.value() == "no":
-            return queryset.filter(demo=False)
+        if self.value() in self.options:
+            return self.options[self.value()][1](queryset)
         return queryset
+
+
+def choice_filter(title, parameter_name, **options):
+    """A ChoiceListFilter: choice_filter(_("term"), "term", current=(_("Current"), narrow), …)."""
+    attributes = {"title": title, "parameter_name": parameter_name, "options": options}
+    return type("ChoiceFilter", (ChoiceListFilter,), attributes)
+
+
+def yes_no_filter(title, parameter_name, labels, narrow):
+    """A filter with a yes and a no choice; `narrow(queryset, yes)` keeps the matching records."""
+    yes, no = labels
+    return choice_filter(
+        title,
+        parameter_name,
+        yes=(yes, lambda queryset: narrow(queryset, True)),
+        no=(no, lambda queryset: narrow(queryset, False)),
+    )
+
+
+DemoListFilter = yes_no_filter(
+    _("demo data"), "demo", (_("Demo only"), _("Real only")), lambda queryset, yes: queryset.filter(demo=yes)
+)
+demo_column = flag_column("demo", _("demo"), "demo")
 
 
 # --- reference data -------------------------------------------------------------------------------

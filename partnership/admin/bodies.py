@@ -13,8 +13,7 @@ from ..models import (
     Sector,
     WorkingGroup,
 )
-from ..selectors import with_counts
-from .base import TranslatedHistoryAdmin
+from .base import CountsMixin, TranslatedHistoryAdmin, choice_filter, count_column
 
 
 @admin.register(Country)
@@ -27,18 +26,14 @@ class CountryAdmin(TranslatedHistoryAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(TranslatedHistoryAdmin):
+class SectorAdmin(CountsMixin, TranslatedHistoryAdmin):
     list_display = ["name", "slug", "order", "project_count"]
     list_filter = ["working_groups"]
     search_fields = ["name", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
-    def get_queryset(self, request):
-        return with_counts(super().get_queryset(request), n_projects="projects")
-
-    @admin.display(description=_("projects"), ordering="n_projects")
-    def project_count(self, obj):
-        return obj.n_projects
+    counts = {"n_projects": "projects"}
+    project_count = count_column("n_projects", _("projects"))
 
 
 class CoChairInline(TranslationTabularInline):
@@ -65,7 +60,7 @@ class WorkingGroupCoChairInline(CoChairInline):
 
 
 @admin.register(Commission)
-class CommissionAdmin(TranslatedHistoryAdmin):
+class CommissionAdmin(CountsMixin, TranslatedHistoryAdmin):
     list_display = ["name", "short_name", "slug", "established", "trade_target_usd", "trade_target_year", "group_count"]
     list_filter = ["countries"]
     search_fields = ["name", "name_en", "short_name", "slug"]
@@ -74,16 +69,12 @@ class CommissionAdmin(TranslatedHistoryAdmin):
     date_hierarchy = "established"
     inlines = [CommissionCoChairInline]
 
-    def get_queryset(self, request):
-        return with_counts(super().get_queryset(request), n_groups="working_groups")
-
-    @admin.display(description=_("working groups"), ordering="n_groups")
-    def group_count(self, obj):
-        return obj.n_groups
+    counts = {"n_groups": "working_groups"}
+    group_count = count_column("n_groups", _("working groups"))
 
 
 @admin.register(WorkingGroup)
-class WorkingGroupAdmin(TranslatedHistoryAdmin):
+class WorkingGroupAdmin(CountsMixin, TranslatedHistoryAdmin):
     list_display = ["name", "commission", "active", "order", "project_count", "editor_count"]
     list_filter = ["active", "commission", "sectors"]
     list_select_related = ["commission"]
@@ -101,47 +92,29 @@ class WorkingGroupAdmin(TranslatedHistoryAdmin):
             kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    def get_queryset(self, request):
-        return with_counts(super().get_queryset(request), n_projects="projects", n_editors="editors")
-
-    @admin.display(description=_("projects"), ordering="n_projects")
-    def project_count(self, obj):
-        return obj.n_projects
-
-    @admin.display(description=_("editors"), ordering="n_editors")
-    def editor_count(self, obj):
-        return obj.n_editors
+    counts = {"n_projects": "projects", "n_editors": "editors"}
+    project_count = count_column("n_projects", _("projects"))
+    editor_count = count_column("n_editors", _("editors"))
 
 
 @admin.register(Person)
-class PersonAdmin(TranslatedHistoryAdmin):
+class PersonAdmin(CountsMixin, TranslatedHistoryAdmin):
     list_display = ["full_name", "country", "term_count"]
     list_filter = ["country"]
     list_select_related = ["country"]
     search_fields = ["full_name", "full_name_en"]
     autocomplete_fields = ["country"]
 
-    def get_queryset(self, request):
-        return with_counts(super().get_queryset(request), n_terms="terms")
-
-    @admin.display(description=_("terms"), ordering="n_terms")
-    def term_count(self, obj):
-        return obj.n_terms
+    counts = {"n_terms": "terms"}
+    term_count = count_column("n_terms", _("terms"))
 
 
-class CurrentTermFilter(admin.SimpleListFilter):
-    title = _("term")
-    parameter_name = "term"
-
-    def lookups(self, request, model_admin):
-        return [("current", _("Current")), ("past", _("Past"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "current":
-            return queryset.current()
-        if self.value() == "past":
-            return queryset.past()
-        return queryset
+CurrentTermFilter = choice_filter(
+    _("term"),
+    "term",
+    current=(_("Current"), lambda queryset: queryset.current()),
+    past=(_("Past"), lambda queryset: queryset.past()),
+)
 
 
 @admin.register(CoChair)

@@ -6,6 +6,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationStackedInline
 
 from .. import workflow
+from ..filters import in_or_out
 from ..models import (
     Agreement,
     Directive,
@@ -14,14 +15,16 @@ from ..models import (
     TradeFigure,
 )
 from ..resources import TradeFigureResource
-from ..selectors import with_counts
 from .base import (
+    CountsMixin,
     DemoListFilter,
     FileTransferMixin,
     HistoryAdmin,
     TranslatedHistoryAdmin,
-    badge,
-    demo_badge,
+    count_column,
+    demo_column,
+    flag_column,
+    yes_no_filter,
 )
 
 
@@ -34,7 +37,7 @@ class DirectiveInline(TranslationStackedInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(TranslatedHistoryAdmin):
+class MeetingAdmin(CountsMixin, TranslatedHistoryAdmin):
     list_display = ["title", "kind", "date", "place", "commission", "directive_count"]
     list_filter = ["kind", "commission", "working_groups"]
     list_select_related = ["commission"]
@@ -44,28 +47,16 @@ class MeetingAdmin(TranslatedHistoryAdmin):
     date_hierarchy = "date"
     inlines = [DirectiveInline]
 
-    def get_queryset(self, request):
-        return with_counts(super().get_queryset(request), n_directives="directives")
-
-    @admin.display(description=_("directives"), ordering="n_directives")
-    def directive_count(self, obj):
-        return obj.n_directives
+    counts = {"n_directives": "directives"}
+    directive_count = count_column("n_directives", _("directives"))
 
 
-class DirectiveStateFilter(admin.SimpleListFilter):
-    title = _("overdue")
-    parameter_name = "overdue"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("Overdue")), ("no", _("Not overdue"))]
-
-    def queryset(self, request, queryset):
-        overdue = Directive.objects.overdue().values("pk")
-        if self.value() == "yes":
-            return queryset.filter(pk__in=overdue)
-        if self.value() == "no":
-            return queryset.exclude(pk__in=overdue)
-        return queryset
+DirectiveStateFilter = yes_no_filter(
+    _("overdue"),
+    "overdue",
+    (_("Overdue"), _("Not overdue")),
+    lambda queryset, yes: in_or_out(queryset, Directive.objects.overdue(), yes),
+)
 
 
 @admin.register(Directive)
@@ -80,9 +71,7 @@ class DirectiveAdmin(TranslatedHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_overdue()
 
-    @admin.display(description=_("overdue"), ordering="is_late")
-    def overdue_badge(self, obj):
-        return badge(_("overdue"), "late") if obj.is_late else ""
+    overdue_badge = flag_column("is_late", _("overdue"), "late")
 
 
 @admin.register(Agreement)
@@ -115,9 +104,7 @@ class TradeFigureAdmin(FileTransferMixin, HistoryAdmin):
     autocomplete_fields = ["commission", "reporting_country"]
     ordering = ["commission", "-year"]
 
-    @admin.display(description=_("estimate"), ordering="estimate")
-    def estimate_badge(self, obj):
-        return badge(_("estimate"), "estimate") if obj.estimate else ""
+    estimate_badge = flag_column("estimate", _("estimate"), "estimate")
 
 
 @admin.register(Event)
@@ -130,10 +117,7 @@ class EventAdmin(TranslatedHistoryAdmin):
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "start_date"
     actions = ["publish", "unpublish"]
-
-    @admin.display(description=_("demo"), ordering="demo")
-    def demo_display(self, obj):
-        return demo_badge(obj)
+    demo_display = demo_column
 
     @admin.action(description=_("Publish selected events"), permissions=["change"])
     def publish(self, request, queryset):

@@ -1,6 +1,6 @@
 """The commission side of the domain: who meets, who chairs, what was decided and signed."""
 
-from .base import TimeStamped, check_date_order, date_order_check  # noqa: F401
+from .base import TimeStamped, check_both_or_neither, check_date_order, date_order_check, not_negative_check  # noqa: F401
 from .commission import (  # noqa: F401
     CURRENT_COCHAIR_CLASH,
     CoChair,

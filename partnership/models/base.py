@@ -1,4 +1,4 @@
-"""What every model of the commission side shares: timestamps and date-order checks."""
+"""What every model shares: timestamps, date-order, not-negative and both-or-neither checks."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -23,6 +23,21 @@ def date_order_check(start, end, name):
         name=name,
         violation_error_message=_("The end date cannot be before the start date."),
     )
+
+
+def not_negative_check(field, name, message):
+    """A database check that `field` is empty or not below zero."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 0}),
+        name=name,
+        violation_error_message=message,
+    )
+
+
+def check_both_or_neither(instance, first, second, message):
+    """Name the empty one of two fields that are given together or not at all."""
+    if (getattr(instance, first) is None) != (getattr(instance, second) is None):
+        raise ValidationError({second if getattr(instance, second) is None else first: message})
 
 
 def check_date_order(instance, start, end):

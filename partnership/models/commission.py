@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .base import TimeStamped, check_date_order, date_order_check
+from .base import TimeStamped, check_both_or_neither, check_date_order, date_order_check, not_negative_check
 
 logger = logging.getLogger(__name__)
 
@@ -87,10 +87,8 @@ class Commission(TimeStamped):
         verbose_name = _("commission")
         verbose_name_plural = _("commissions")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(trade_target_usd__isnull=True) | Q(trade_target_usd__gte=0),
-                name="commission_trade_target_not_negative",
-                violation_error_message=_("The trade target cannot be negative."),
+            not_negative_check(
+                "trade_target_usd", "commission_trade_target_not_negative", _("The trade target cannot be negative.")
             ),
             models.CheckConstraint(
                 condition=Q(trade_target_usd__isnull=True, trade_target_year__isnull=True)
@@ -107,9 +105,9 @@ class Commission(TimeStamped):
         return reverse("partnership:commission-detail", kwargs={"slug": self.slug})
 
     def clean(self):
-        if (self.trade_target_usd is None) != (self.trade_target_year is None):
-            field = "trade_target_year" if self.trade_target_year is None else "trade_target_usd"
-            raise ValidationError({field: _("A trade target needs both an amount and a year.")})
+        check_both_or_neither(
+            self, "trade_target_usd", "trade_target_year", _("A trade target needs both an amount and a year.")
+        )
 
 
 class Sector(TimeStamped):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
-from partnership.admin import DemoListFilter, TranslatedHistoryAdmin, badge, demo_badge
+from partnership.admin import DemoListFilter, TranslatedHistoryAdmin, badge, demo_column
 from partnership.permissions import can_publish
 
 from .. import workflow
@@ -223,9 +223,7 @@ class ProjectAdmin(ScopedAdminMixin, WorkflowAdminMixin, ScopedFileTransferMixin
     def publication_column(self, obj):
         return publication_badge(obj)
 
-    @admin.display(description=_("demo"), ordering="demo")
-    def demo_column(self, obj):
-        return demo_badge(obj)
+    demo_column = demo_column
 
     @admin.display(description=_("missing for publication"))
     def missing_column(self, obj):

@@ -5,7 +5,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from partnership.admin import DemoListFilter, HistoryAdmin, TranslatedHistoryAdmin, badge, demo_badge
+from partnership.admin import (
+    DemoListFilter,
+    HistoryAdmin,
+    TranslatedHistoryAdmin,
+    demo_column,
+    flag_column,
+    yes_no_filter,
+)
 from partnership.permissions import can_publish
 from partnership.workflow import apply_to_each, reason_of, startable
 
@@ -24,19 +31,9 @@ from .base import (
 # --- records of a project ----------------------------------------------------------------------
 
 
-class OverdueTaskFilter(admin.SimpleListFilter):
-    title = _("overdue")
-    parameter_name = "overdue"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("Overdue")), ("no", _("Not overdue"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(is_late=True)
-        if self.value() == "no":
-            return queryset.filter(is_late=False)
-        return queryset
+OverdueTaskFilter = yes_no_filter(
+    _("overdue"), "overdue", (_("Overdue"), _("Not overdue")), lambda queryset, yes: queryset.filter(is_late=yes)
+)
 
 
 @admin.register(Task)
@@ -56,9 +53,7 @@ class TaskAdmin(ScopedAdminMixin, ScopedFileTransferMixin, TranslatedHistoryAdmi
     def get_export_queryset(self, request):
         return super().get_export_queryset(request).select_related("responsible_organisation")
 
-    @admin.display(description=_("overdue"), ordering="is_late")
-    def late_column(self, obj):
-        return badge(_("overdue"), "late") if obj.is_late else ""
+    late_column = flag_column("is_late", _("overdue"), "late")
 
     @admin.action(description=_("Mark selected tasks done (completed today)"), permissions=["change"])
     def mark_done(self, request, queryset):
@@ -186,10 +181,7 @@ class OrganisationAdmin(ScopedAdminMixin, TranslatedHistoryAdmin):
     list_select_related = ["country"]
     search_fields = ["name", "name_en"]
     autocomplete_fields = ["country"]
-
-    @admin.display(description=_("demo"), ordering="demo")
-    def demo_column(self, obj):
-        return demo_badge(obj)
+    demo_column = demo_column
 
 
 @admin.register(ExchangeRate)

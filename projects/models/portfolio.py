@@ -17,8 +17,10 @@ from partnership.models import (
     Sector,
     TimeStamped,
     WorkingGroup,
+    check_both_or_neither,
     check_date_order,
     date_order_check,
+    not_negative_check,
 )
 
 from .. import stored_figures
@@ -136,10 +138,8 @@ class Project(TimeStamped):
         constraints = [
             date_order_check("planned_start", "planned_end", "project_planned_end_after_start"),
             date_order_check("actual_start", "actual_end", "project_actual_end_after_start"),
-            models.CheckConstraint(
-                condition=Q(investment_amount__isnull=True) | Q(investment_amount__gte=0),
-                name="project_investment_not_negative",
-                violation_error_message=_("The investment cannot be negative."),
+            not_negative_check(
+                "investment_amount", "project_investment_not_negative", _("The investment cannot be negative.")
             ),
             models.CheckConstraint(
                 condition=Q(investment_currency__in=sorted(ISO_4217)),
@@ -310,6 +310,4 @@ class ProjectLocation(TimeStamped):
         return ", ".join(part for part in (self.place, self.region, str(self.country)) if part)
 
     def clean(self):
-        if (self.latitude is None) != (self.longitude is None):
-            field = "longitude" if self.longitude is None else "latitude"
-            raise ValidationError({field: _("Give both latitude and longitude, or neither.")})
+        check_both_or_neither(self, "latitude", "longitude", _("Give both latitude and longitude, or neither."))

@@ -22,6 +22,45 @@ from .figures import confidence_rows, sector_rows, status_rows
 # a very large portfolio still gives a page that loads and prints; it says when there are more.
 LIST_LIMIT = 200
 
+# The report's charts: the context name of each, the rows it draws, its title and description.
+CHARTS = [
+    (
+        "status_chart",
+        "by_status",
+        gettext_lazy("Projects by status"),
+        gettext_lazy("Number of projects at each stage."),
+        {},
+    ),
+    (
+        "confidence_chart",
+        "by_confidence",
+        gettext_lazy("Projects by delivery confidence"),
+        gettext_lazy("Number of projects at each delivery-confidence rating."),
+        {},
+    ),
+    (
+        "sector_chart",
+        "by_sector",
+        gettext_lazy("Investment by sector"),
+        gettext_lazy("Total investment in each sector, in US dollars."),
+        {},
+    ),
+    (
+        "distribution_chart",
+        "distribution",
+        gettext_lazy("Progress distribution"),
+        gettext_lazy("Number of projects in each band of progress (share of task weight done)."),
+        {},
+    ),
+    (
+        "group_chart",
+        "by_group",
+        gettext_lazy("Progress by working group"),
+        gettext_lazy("Share of task weight done in each working group's projects."),
+        {"max_value": 100},
+    ),
+]
+
 
 class Truncated(list):
     """The first rows of a list, knowing whether more were left out."""
@@ -121,7 +160,7 @@ class ReportView(TemplateView):
         directive_rows = [
             {"label": str(label), "count": directives[value]} for value, label in Directive.Status.choices
         ]
-        return {
+        context = {
             "demo_count": figures["demo_count"],
             "as_of": as_of,
             "is_today": as_of == timezone.localdate(),
@@ -138,33 +177,13 @@ class ReportView(TemplateView):
             "stale_days": settings.STALE_UPDATE_DAYS,
             "directives": directives,
             "directive_rows": directive_rows,
-            **self.chart_context(by_status, by_confidence, by_sector, distribution, by_group),
         }
+        return context | self.chart_context(context)
 
     @staticmethod
-    def chart_context(by_status, by_confidence, by_sector, distribution, by_group):
-        """The report's SVG charts, each beside a table of the same rows."""
+    def chart_context(context):
+        """The report's SVG charts (CHARTS), each beside a table of the same rows."""
         return {
-            "status_chart": charts.bar_chart(
-                by_status, title=_("Projects by status"), desc=_("Number of projects at each stage.")
-            ),
-            "confidence_chart": charts.bar_chart(
-                by_confidence,
-                title=_("Projects by delivery confidence"),
-                desc=_("Number of projects at each delivery-confidence rating."),
-            ),
-            "sector_chart": charts.bar_chart(
-                by_sector, title=_("Investment by sector"), desc=_("Total investment in each sector, in US dollars.")
-            ),
-            "distribution_chart": charts.bar_chart(
-                distribution,
-                title=_("Progress distribution"),
-                desc=_("Number of projects in each band of progress (share of task weight done)."),
-            ),
-            "group_chart": charts.bar_chart(
-                by_group,
-                title=_("Progress by working group"),
-                desc=_("Share of task weight done in each working group's projects."),
-                max_value=100,
-            ),
+            name: charts.bar_chart(context[rows], title=str(title), desc=str(desc), **options)
+            for name, rows, title, desc, options in CHARTS
         }
