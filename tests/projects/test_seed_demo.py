@@ -13,14 +13,8 @@ from projects.seeding.demo import task_counts
 pytestmark = pytest.mark.django_db
 
 
-def run_seed(*args):
-    out = StringIO()
-    call_command("seed", *args, stdout=out)
-    return out.getvalue()
-
-
 def test_demo_with_a_task_count_builds_exactly_that_many_tasks():
-    run_seed("--demo", "--projects", "40", "--tasks", "500")
+    call_command("seed", "--demo", "--projects", "40", "--tasks", "500", stdout=StringIO())
     assert Project.objects.filter(demo=True).count() == 40
     assert Task.objects.filter(project__demo=True).count() == 500
     per_project = set(Project.objects.filter(demo=True).annotate(n=Count("tasks")).values_list("n", flat=True))
@@ -38,6 +32,6 @@ def test_task_counts_add_up_and_never_go_negative():
 
 def test_seed_refuses_a_silly_task_count():
     with pytest.raises(CommandError, match="--tasks"):
-        run_seed("--demo", "--projects", "10", "--tasks", "-1")
+        call_command("seed", "--demo", "--projects", "10", "--tasks", "-1")
     with pytest.raises(CommandError, match="--tasks"):
-        run_seed("--demo", "--projects", "10", "--tasks", "1001")
+        call_command("seed", "--demo", "--projects", "10", "--tasks", "1001")
