@@ -57,12 +57,12 @@ def _size(n):
 
 def print_table(run, failures):
     info, rows = run["machine"], run["rows"]
-    failed = {name for name, _ in failures}
+    failed = {(name, what.split()[0]) for name, what in failures}
     print(
         f"\n{run['projects']:,} projects, {run['tasks']:,} tasks (seeded in {run['seed_seconds']} s); "
         f"{info['database']}, {info['nproc']} cores, {info['ram_gib']} GiB; gunicorn 2 workers; wrk 16 connections\n"
     )
-    header = f"{'page':32} {'cold median':>11} {'worst':>8} {'budget':>7} {'ok':>4} {'warm req/s':>10} {'ratio':>6} {'need':>5} {'queries':>7} {'size':>8}"
+    header = f"{'page':32} {'cold median':>11} {'worst':>8} {'budget':>7} {'ok':>4} {'warm req/s':>10} {'ratio':>6} {'need':>5} {'ok':>4} {'queries':>7} {'size':>8}"
     print(header)
     print("-" * len(header))
     floor = rows["floor"]
@@ -75,7 +75,8 @@ def print_table(run, failures):
         shown_ratio = f"{row['ratio']:.2f}" if row["ratio"] is not None else "–"
         print(
             f"{name:32} {1000 * row['cold_median']:>9.0f}ms {1000 * row['cold_worst']:>6.0f}ms {1000 * cold:>5.0f}ms "
-            f"{'FAIL' if name in failed else 'ok':>4} {warm:>10} {shown_ratio:>6} {ratio or '':>5} "
+            f"{'FAIL' if row['cold_median'] > cold else 'ok':>4} {warm:>10} {shown_ratio:>6} {ratio or '':>5} "
+            f"{'FAIL' if (name, 'warm') in failed else 'ok' if ratio else '':>4} "
             f"{row['queries'] if row['queries'] is not None else '?':>7} {_size(row['size']):>8}"
         )
     print(

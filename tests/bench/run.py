@@ -77,7 +77,6 @@ def cold_pass(env, urls):
                 "url": path,
                 "status": status,
                 "size": size,
-                "queries": queries_logged(log, path),
                 "cold_median": statistics.median(times),
                 "cold_worst": max(times),
                 "cold_runs": len(times),
@@ -85,6 +84,9 @@ def cold_pass(env, urls):
             }
             print(f"  cold {name:32} {1000 * statistics.median(times):9.0f} ms", flush=True)
         results["rss_cold_mib"] = server.worker_rss_mib()
+    # Read at the end: a worker logs a request once its response is closed, just after the client has it.
+    for name, path in [("floor", FLOOR), *urls]:
+        results[name]["queries"] = queries_logged(log, path)
     return results
 
 
