@@ -55,11 +55,12 @@ browser: $(STAMP)
 fuzz: $(STAMP)
 	$(TEST_ENV) bash tests/fuzz/run.sh
 
+# PostgreSQL from PG_URL (the bench makes and drops its own <name>_bench database); BENCH_DB=sqlite for SQLite.
 bench: $(STAMP)
-	cd tests/bench && $(TEST_ENV) ../../$(PY) run.py
+	cd tests/bench && PG_URL=$(PG_URL) ../../$(PY) run.py
 
 soak: $(STAMP)
-	$(TEST_ENV) bash tests/bench/soak.sh
+	PG_URL=$(PG_URL) bash tests/bench/soak.sh
 
 backup: $(STAMP)
 	DEBUG=1 $(PY) manage.py backup

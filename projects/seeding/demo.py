@@ -19,7 +19,6 @@ from partnership.models import Commission, Country, Event, Sector, WorkingGroup
 
 from .. import stored_figures
 from ..models import (
-    Confidence,
     ExchangeRate,
     Organisation,
     ProgressUpdate,
@@ -29,6 +28,18 @@ from ..models import (
     Publication,
     Task,
 )
+from .demo_data import (
+    CONFIDENCE_CYCLE,
+    CURRENCIES,
+    DEMO_RATES,
+    EVENT_TITLES,
+    KINDS,
+    MILESTONES,
+    ORGANISATIONS,
+    PLACES,
+    RELATED,
+    STATUS_CYCLE,
+)
 from .facts import COMMISSION_SLUG
 from .upsert import Tally
 
@@ -36,138 +47,6 @@ CODE_PREFIX = "DEMO-"
 DEMO_RATE_SOURCE = "Demo rate: fictional, for demonstration only"
 BATCH = 1000
 FIRST_RATE_DAY = datetime.date(2023, 1, 1)
-
-# Fictional rates (units per US dollar) on 1 January of each year.
-DEMO_RATES = {
-    "KZT": {2023: "460", 2024: "455", 2025: "520", 2026: "510"},
-    "UZS": {2023: "11400", 2024: "12300", 2025: "12900", 2026: "12100"},
-    "EUR": {2023: "0.93", 2024: "0.90", 2025: "0.96", 2026: "0.86"},
-}
-
-# Real places with their coordinates: country, region, place, latitude, longitude.
-PLACES = [
-    ("KZ", "Almaty", "Almaty", "43.2389", "76.8897"),
-    ("KZ", "Astana", "Astana", "51.1694", "71.4491"),
-    ("KZ", "Shymkent", "Shymkent", "42.3417", "69.5901"),
-    ("KZ", "Turkestan region", "Turkistan", "43.2973", "68.2518"),
-    ("KZ", "Karaganda region", "Karaganda", "49.8047", "73.1094"),
-    ("KZ", "Aktobe region", "Aktobe", "50.2839", "57.1670"),
-    ("KZ", "Kostanay region", "Kostanay", "53.2144", "63.6246"),
-    ("KZ", "Pavlodar region", "Pavlodar", "52.2873", "76.9674"),
-    ("KZ", "Jambyl region", "Taraz", "42.9000", "71.3667"),
-    ("KZ", "Kyzylorda region", "Kyzylorda", "44.8528", "65.5092"),
-    ("KZ", "Atyrau region", "Atyrau", "47.1167", "51.8833"),
-    ("UZ", "Tashkent", "Tashkent", "41.2995", "69.2401"),
-    ("UZ", "Samarkand region", "Samarkand", "39.6542", "66.9597"),
-    ("UZ", "Bukhara region", "Bukhara", "39.7747", "64.4286"),
-    ("UZ", "Fergana region", "Fergana", "40.3894", "71.7830"),
-    ("UZ", "Andijan region", "Andijan", "40.7821", "72.3442"),
-    ("UZ", "Namangan region", "Namangan", "40.9983", "71.6726"),
-    ("UZ", "Navoi region", "Navoi", "40.0844", "65.3792"),
-    ("UZ", "Kashkadarya region", "Karshi", "38.8606", "65.7891"),
-    ("UZ", "Karakalpakstan", "Nukus", "42.4531", "59.6103"),
-    ("UZ", "Syrdarya region", "Gulistan", "40.4897", "68.7842"),
-    ("UZ", "Surkhandarya region", "Termez", "37.2242", "67.2783"),
-    ("UZ", "Jizzakh region", "Jizzakh", "40.1158", "67.8422"),
-]
-
-# What a project might be, by sector slug, and which working group would follow it.
-KINDS = {
-    "machine-building": (["Agricultural machinery assembly", "Bus assembly line", "Electric motor works",
-                          "Railway wagon repair works"], "deputy-heads"),
-    "energy": (["Solar power plant", "Wind farm", "Substation and grid link", "Small hydropower station"],
-               "deputy-heads"),
-    "transport-logistics": (["Multimodal freight terminal", "Cross-border road upgrade", "Dry port",
-                             "Cold-chain logistics hub"], "icic"),
-    "mining": (["Copper concentrate plant", "Tungsten deposit development", "Gold tailings reprocessing"],
-               "rare-metals"),
-    "textile": (["Cotton yarn spinning mill", "Garment factory", "Denim weaving plant"], "icic"),
-    "food": (["Fruit and vegetable processing plant", "Dairy plant", "Flour mill", "Meat processing plant"],
-             "trade-barriers"),
-    "agriculture": (["Greenhouse complex", "Drip irrigation scheme", "Seed breeding centre", "Orchard development"],
-                    "trade-barriers"),
-    "it": (["Joint IT park", "Data centre", "Electronic customs data exchange", "Software development centre"],
-           "deputy-heads"),
-    "water": (["Irrigation canal rehabilitation", "Water metering programme", "Pumping station modernisation"],
-              "water"),
-    "chemicals": (["Soda ash plant", "Polymer packaging plant", "Rare-earth oxide separation line"], "rare-metals"),
-    "construction": (["Cement plant", "Float glass factory", "Brick works"], "deputy-heads"),
-    "finance-trade": (["Trade house", "Joint investment fund", "Wholesale distribution centre"], "trade-barriers"),
-    "tourism": (["Silk Road tourist route", "Resort hotel", "Mountain resort development"], "deputy-heads"),
-    "culture": (["Joint cultural centre", "Restoration of a historic site"], "deputy-heads"),
-    "education": (["University branch campus", "Vocational training centre"], "deputy-heads"),
-    "sport-youth": (["Youth sports academy", "Youth exchange centre"], "deputy-heads"),
-}  # fmt: skip
-
-# A second sector that some projects of a sector also serve.
-RELATED = {
-    "energy": "water",
-    "agriculture": "water",
-    "food": "agriculture",
-    "textile": "agriculture",
-    "mining": "chemicals",
-    "transport-logistics": "finance-trade",
-    "it": "education",
-    "tourism": "culture",
-    "sport-youth": "education",
-}
-
-ORGANISATIONS = [
-    ("Steppe Power", "KZ", Organisation.Kind.PRIVATE_COMPANY),
-    ("Turan Logistics", "UZ", Organisation.Kind.PRIVATE_COMPANY),
-    ("Altyn Dala Agro", "KZ", Organisation.Kind.PRIVATE_COMPANY),
-    ("Zarafshan Textiles", "UZ", Organisation.Kind.PRIVATE_COMPANY),
-    ("Saryarka Engineering", "KZ", Organisation.Kind.PRIVATE_COMPANY),
-    ("Ferghana Foods", "UZ", Organisation.Kind.PRIVATE_COMPANY),
-    ("Caspian Minerals", "KZ", Organisation.Kind.STATE_COMPANY),
-    ("Amu Water Systems", "UZ", Organisation.Kind.STATE_COMPANY),
-    ("Central Asia Development Fund", "KZ", Organisation.Kind.FINANCIAL),
-    ("Silk Road Investment Bank", "UZ", Organisation.Kind.FINANCIAL),
-    ("Ministry of Industry", "KZ", Organisation.Kind.GOVERNMENT),
-    ("Ministry of Investment", "UZ", Organisation.Kind.GOVERNMENT),
-    ("Tien Shan Digital", "KZ", Organisation.Kind.PRIVATE_COMPANY),
-    ("Samarkand Build", "UZ", Organisation.Kind.PRIVATE_COMPANY),
-    ("Regional Infrastructure Facility", None, Organisation.Kind.INTERNATIONAL),
-    ("Irtysh Chemicals", "KZ", Organisation.Kind.PRIVATE_COMPANY),
-]
-
-MILESTONES = [
-    "Feasibility study approved",
-    "Land plot allocated",
-    "Financing agreement signed",
-    "Construction permit issued",
-    "Main contractor selected",
-    "Equipment delivered",
-    "Construction completed",
-    "Commissioning and first output",
-    "Design capacity reached",
-]
-
-STATUS_CYCLE = [
-    Project.Status.IMPLEMENTATION,
-    Project.Status.PIPELINE,
-    Project.Status.IMPLEMENTATION,
-    Project.Status.FINALISATION,
-    Project.Status.IMPLEMENTATION,
-    Project.Status.CLOSED,
-    Project.Status.IMPLEMENTATION,
-    Project.Status.SUSPENDED,
-    Project.Status.PIPELINE,
-    Project.Status.IMPLEMENTATION,
-    Project.Status.CANCELLED,
-]
-CONFIDENCE_CYCLE = [c for c in Confidence.values if c != Confidence.NOT_ASSESSED] + [Confidence.NOT_ASSESSED]
-CURRENCIES = ["USD", "USD", "KZT", "USD", "UZS", "EUR", "USD", "KZT", "UZS"]
-EVENT_TITLES = [
-    (Event.Kind.CULTURE, "Days of Uzbek culture in Almaty"),
-    (Event.Kind.EDUCATION, "Joint university admissions fair"),
-    (Event.Kind.SPORT, "Friendship football tournament"),
-    (Event.Kind.YOUTH, "Youth forum of the two countries"),
-    (Event.Kind.TOURISM, "Silk Road tourism fair"),
-    (Event.Kind.HUMANITARIAN, "Joint medical volunteers' week"),
-    (Event.Kind.BUSINESS, "Regional business forum"),
-    (Event.Kind.CULTURE, "Days of Kazakh cinema in Tashkent"),
-]
 
 
 def publication_for(i):
@@ -237,17 +116,37 @@ def _ensure_events(commission, today):
     return made
 
 
-def _tasks_for(rng, project, planned_start, planned_end, status, lag, today):
+def task_counts(projects, tasks):
+    """How many tasks each of `projects` demo projects gets: `tasks` in all, more for some, fewer for others."""
+    rng = random.Random(f"tasks-{projects}-{tasks}")
+    weights = [rng.uniform(0.5, 1.5) for _ in range(projects)]
+    scale = tasks / sum(weights)
+    counts, running, given = [], 0.0, 0
+    for weight in weights:
+        running += weight * scale
+        counts.append(round(running) - given)
+        given += counts[-1]
+    return counts
+
+
+def _milestone(n):
+    """The n-th milestone's title; long plans go round the list again as further stages."""
+    title = MILESTONES[n % len(MILESTONES)]
+    return f"{title} (stage {n // len(MILESTONES) + 1})" if n >= len(MILESTONES) else title
+
+
+def _tasks_for(rng, project, status, lag, today, count=None):
     """Milestones spread over the planned duration, done or not according to the project's state."""
-    count = rng.randint(4, 8)
+    count = rng.randint(4, 8) if count is None else count
+    planned_start, planned_end = project.planned_start, project.planned_end
     span = (planned_end - planned_start).days
     tasks = []
     for n in range(count):
         due = planned_start + datetime.timedelta(days=span * (n + 1) // (count + 1))
         task = Task(
             project=project,
-            title=MILESTONES[n],
-            title_en=MILESTONES[n],
+            title=_milestone(n),
+            title_en=_milestone(n),
             due_date=due,
             weight=rng.choice([1, 1, 2, 3]),
             order=n,
@@ -300,23 +199,132 @@ def _updates_for(rng, project, planned_start, today, tasks):
     return updates
 
 
+def _plan_project(i, code, rng, groups, rates, today):
+    """The i-th demo project (not saved), with its sector slug, place and how far it lags."""
+    sector_slugs = list(KINDS)
+    sector_slug = sector_slugs[i % len(sector_slugs)]
+    kinds, group_slug = KINDS[sector_slug]
+    if i % 7 == 3:  # spread across every working group, not only the obvious one
+        group_slug = list(groups)[i % len(groups)]
+    place = PLACES[(i * 7 + rng.randint(0, 3)) % len(PLACES)]
+    kind = kinds[(i // len(sector_slugs)) % len(kinds)]
+    status = STATUS_CYCLE[i % len(STATUS_CYCLE)]
+    title = f"{kind} in {place[2]}"
+    start_offset = {
+        Project.Status.PIPELINE: rng.randint(-200, 300),
+        Project.Status.CLOSED: rng.randint(-2200, -1500),
+    }.get(status, rng.randint(-1400, -150))
+    planned_start = today + datetime.timedelta(days=start_offset)
+    planned_end = planned_start + datetime.timedelta(days=rng.randint(540, 1800))
+    if status == Project.Status.CLOSED:
+        planned_end = min(planned_end, today - datetime.timedelta(days=30))
+    # One draft waits for a rate that nobody has entered yet: the USD figure says so.
+    currency = "CNY" if i == 5 else CURRENCIES[i % len(CURRENCIES)]
+    usd = Decimal(rng.randint(8, 160)) * Decimal(1_000_000)
+    amount = (usd * _rate_on(rates, currency, planned_start)).quantize(Decimal("1"))
+    started = status not in (Project.Status.PIPELINE,) and planned_start <= today
+    summary = f"Fictional demonstration project: a {kind.lower()} in {place[2]}. Not real data."
+    project = Project(
+        code=code,
+        slug=f"{code.lower()}-{slugify(title)}"[:250],
+        title=title,
+        title_en=title,
+        summary=summary,
+        summary_en=summary,
+        working_group=groups[group_slug],
+        status=status,
+        confidence=CONFIDENCE_CYCLE[(i * 5) % len(CONFIDENCE_CYCLE)],
+        confidence_commentary="Demo commentary: the assessment is invented for demonstration.",
+        investment_amount=amount,
+        investment_currency=currency,
+        rate_date=min(max(planned_start, FIRST_RATE_DAY), today),
+        jobs_planned=rng.randint(40, 900),
+        planned_start=planned_start,
+        planned_end=planned_end,
+        actual_start=planned_start + datetime.timedelta(days=rng.randint(0, 90)) if started else None,
+        actual_end=planned_end if status == Project.Status.CLOSED else None,
+        publication=publication_for(i),
+        review_comment="Please add the participants' shares." if publication_for(i) == "returned" else "",
+        source="Demo data (fictional)",
+        demo=True,
+    )
+    if project.actual_start and project.actual_start > today:
+        project.actual_start = today
+    if status == Project.Status.CLOSED:
+        project.jobs_created = project.jobs_planned
+    return project, sector_slug, place, rng.choice([0.0, 0.0, 0.15, 0.4, 0.8])
+
+
+def _participants_for(rng, project, orgs):
+    participants = []
+    for n, org in enumerate(rng.sample(orgs, rng.randint(1, 3))):
+        role = [ProjectParticipant.Role.INVESTOR, ProjectParticipant.Role.IMPLEMENTER][min(n, 1)]
+        share = Decimal(100) if n == 0 and role == "investor" else None
+        participants.append(ProjectParticipant(project=project, organisation=org, role=role, share=share))
+    return participants
+
+
+def _locations_for(rng, project, place, countries):
+    places = [place] + ([PLACES[(PLACES.index(place) + 11) % len(PLACES)]] if rng.random() < 0.2 else [])
+    locations = []
+    for code, region, name, lat, lon in places:
+        jitter = Decimal(rng.randint(-20, 20)) / 100
+        locations.append(
+            ProjectLocation(
+                project=project,
+                country=countries[code],
+                region=region,
+                region_en=region,
+                place=name,
+                place_en=name,
+                latitude=Decimal(lat) + jitter,
+                longitude=Decimal(lon) - jitter,
+            )
+        )
+    return locations
+
+
+def _add_children(plans, counts, countries, orgs, today):
+    """Sectors, tasks, updates, participants and locations of the new projects, inserted in bulk."""
+    through = Project.sectors.through
+    sectors = {s.slug: s for s in Sector.objects.all()}
+    links, tasks, updates, participants, locations = [], [], [], [], []
+    for project, rng, sector_slug, place, lag, index in plans:
+        links.append(through(project_id=project.pk, sector_id=sectors[sector_slug].pk))
+        if sector_slug in RELATED and rng.random() < 0.2:
+            links.append(through(project_id=project.pk, sector_id=sectors[RELATED[sector_slug]].pk))
+        project_tasks = _tasks_for(rng, project, project.status, lag, today, counts[index] if counts else None)
+        tasks += project_tasks
+        if project.publication == Publication.PUBLISHED and project.planned_start <= today:
+            updates += _updates_for(rng, project, project.planned_start, today, project_tasks)
+        participants += _participants_for(rng, project, orgs)
+        locations += _locations_for(rng, project, place, countries)
+    for model, rows in (
+        (through, links),
+        (Task, tasks),
+        (ProgressUpdate, updates),
+        (ProjectParticipant, participants),
+        (ProjectLocation, locations),
+    ):
+        model.objects.bulk_create(rows, batch_size=BATCH)
+
+
 @transaction.atomic
-def load_demo(count=72, today=None):
-    """Add demo projects DEMO-00001 … up to `count`; returns a Tally."""
+def load_demo(count=72, today=None, tasks=None):
+    """Add demo projects DEMO-00001 … up to `count` (with `tasks` tasks in all, or 4–8 each); returns a Tally."""
     today = today or timezone.localdate()
+    counts = task_counts(count, tasks) if tasks is not None else None
     tally = Tally()
     bump_on_commit()  # bulk_create sends no signals: new pages for the cache when this commits
     with translation.override("en"):
         commission = Commission.objects.get(slug=COMMISSION_SLUG)
         countries = {c.code: c for c in Country.objects.all()}
-        sectors = {s.slug: s for s in Sector.objects.all()}
         groups = {g.slug: g for g in WorkingGroup.objects.all()}
         rates = _ensure_rates()
         orgs = _ensure_organisations(countries)
-        events = _ensure_events(commission, today)
+        tally.events = _ensure_events(commission, today)
         width = max(5, len(str(count)))
         existing = set(Project.objects.filter(code__startswith=CODE_PREFIX).values_list("code", flat=True))
-        sector_slugs = list(KINDS)
         plans = []
         for i in range(count):
             code = f"{CODE_PREFIX}{i + 1:0{width}d}"
@@ -324,106 +332,11 @@ def load_demo(count=72, today=None):
                 tally.unchanged += 1
                 continue
             rng = random.Random(f"{i}-{count}")
-            sector_slug = sector_slugs[i % len(sector_slugs)]
-            kinds, group_slug = KINDS[sector_slug]
-            if i % 7 == 3:  # spread across every working group, not only the obvious one
-                group_slug = list(groups)[i % len(groups)]
-            place = PLACES[(i * 7 + rng.randint(0, 3)) % len(PLACES)]
-            kind = kinds[(i // len(sector_slugs)) % len(kinds)]
-            status = STATUS_CYCLE[i % len(STATUS_CYCLE)]
-            title = f"{kind} in {place[2]}"
-            start_offset = {
-                Project.Status.PIPELINE: rng.randint(-200, 300),
-                Project.Status.CLOSED: rng.randint(-2200, -1500),
-            }.get(status, rng.randint(-1400, -150))
-            planned_start = today + datetime.timedelta(days=start_offset)
-            planned_end = planned_start + datetime.timedelta(days=rng.randint(540, 1800))
-            if status == Project.Status.CLOSED:
-                planned_end = min(planned_end, today - datetime.timedelta(days=30))
-            # One draft waits for a rate that nobody has entered yet: the USD figure says so.
-            currency = "CNY" if i == 5 else CURRENCIES[i % len(CURRENCIES)]
-            usd = Decimal(rng.randint(8, 160)) * Decimal(1_000_000)
-            amount = (usd * _rate_on(rates, currency, planned_start)).quantize(Decimal("1"))
-            started = status not in (Project.Status.PIPELINE,) and planned_start <= today
-            project = Project(
-                code=code,
-                slug=f"{code.lower()}-{slugify(title)}"[:250],
-                title=title,
-                title_en=title,
-                summary=f"Fictional demonstration project: a {kind.lower()} in {place[2]}. Not real data.",
-                summary_en=f"Fictional demonstration project: a {kind.lower()} in {place[2]}. Not real data.",
-                working_group=groups[group_slug],
-                status=status,
-                confidence=CONFIDENCE_CYCLE[(i * 5) % len(CONFIDENCE_CYCLE)],
-                confidence_commentary="Demo commentary: the assessment is invented for demonstration.",
-                investment_amount=amount,
-                investment_currency=currency,
-                rate_date=min(max(planned_start, FIRST_RATE_DAY), today),
-                jobs_planned=rng.randint(40, 900),
-                planned_start=planned_start,
-                planned_end=planned_end,
-                actual_start=planned_start + datetime.timedelta(days=rng.randint(0, 90)) if started else None,
-                actual_end=planned_end if status == Project.Status.CLOSED else None,
-                publication=publication_for(i),
-                review_comment="Please add the participants' shares." if publication_for(i) == "returned" else "",
-                source="Demo data (fictional)",
-                demo=True,
-            )
-            if project.actual_start and project.actual_start > today:
-                project.actual_start = today
-            if status == Project.Status.CLOSED:
-                project.jobs_created = project.jobs_planned
-            lag = rng.choice([0.0, 0.0, 0.15, 0.4, 0.8])
-            plans.append((project, rng, sector_slug, place, lag))
+            project, sector_slug, place, lag = _plan_project(i, code, rng, groups, rates, today)
+            plans.append((project, rng, sector_slug, place, lag, i))
         Project.objects.bulk_create([p[0] for p in plans], batch_size=BATCH)
         tally.created += len(plans)
-
-        through = Project.sectors.through
-        links, tasks, updates, participants, locations = [], [], [], [], []
-        for project, rng, sector_slug, place, lag in plans:
-            links.append(through(project_id=project.pk, sector_id=sectors[sector_slug].pk))
-            if sector_slug in RELATED and rng.random() < 0.2:
-                links.append(through(project_id=project.pk, sector_id=sectors[RELATED[sector_slug]].pk))
-            project_tasks = _tasks_for(
-                rng, project, project.planned_start, project.planned_end, project.status, lag, today
-            )
-            tasks += project_tasks
-            if project.publication == Publication.PUBLISHED and project.planned_start <= today:
-                updates += _updates_for(rng, project, project.planned_start, today, project_tasks)
-            for n, org in enumerate(rng.sample(orgs, rng.randint(1, 3))):
-                role = [ProjectParticipant.Role.INVESTOR, ProjectParticipant.Role.IMPLEMENTER][min(n, 1)]
-                participants.append(
-                    ProjectParticipant(
-                        project=project,
-                        organisation=org,
-                        role=role,
-                        share=Decimal(100) if n == 0 and role == "investor" else None,
-                    )
-                )
-            places = [place] + ([PLACES[(PLACES.index(place) + 11) % len(PLACES)]] if rng.random() < 0.2 else [])
-            for code, region, name, lat, lon in places:
-                jitter = Decimal(rng.randint(-20, 20)) / 100
-                locations.append(
-                    ProjectLocation(
-                        project=project,
-                        country=countries[code],
-                        region=region,
-                        region_en=region,
-                        place=name,
-                        place_en=name,
-                        latitude=Decimal(lat) + jitter,
-                        longitude=Decimal(lon) - jitter,
-                    )
-                )
-        for model, rows in (
-            (through, links),
-            (Task, tasks),
-            (ProgressUpdate, updates),
-            (ProjectParticipant, participants),
-            (ProjectLocation, locations),
-        ):
-            model.objects.bulk_create(rows, batch_size=BATCH)
+        _add_children(plans, counts, countries, orgs, today)
         # Bulk inserts (rates, projects, tasks) bypass save(), which keeps the stored figures.
         stored_figures.refresh_all()
-    tally.events = events
     return tally

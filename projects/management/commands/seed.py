@@ -22,10 +22,18 @@ class Command(BaseCommand):
             default=72,
             help="Number of demo projects (default 72; use 10000 for performance work).",
         )
+        parser.add_argument(
+            "--tasks",
+            type=int,
+            default=None,
+            help="Tasks across the demo portfolio in all (default 4 to 8 a project; the bench uses 100000).",
+        )
 
-    def handle(self, *args, demo=False, projects=72, **options):
+    def handle(self, *args, demo=False, projects=72, tasks=None, **options):
         if projects < 1 or projects > 1_000_000:
             raise CommandError("--projects must be between 1 and 1,000,000.")
+        if tasks is not None and not 0 <= tasks <= 100 * projects:
+            raise CommandError("--tasks must be between 0 and 100 a project.")
         started = time.perf_counter()
         setup_roles()
         facts = load_facts()
@@ -33,7 +41,7 @@ class Command(BaseCommand):
         for label in facts.changed_labels:
             self.stdout.write(f"  updated: {label}")
         if demo:
-            tally = load_demo(count=projects)
+            tally = load_demo(count=projects, tasks=tasks)
             if tally.changed or tally.events:
                 self.stdout.write(
                     f"Demo portfolio: {tally.created} projects and {tally.events} events added "

@@ -1,0 +1,32 @@
+"""What the bench requests, with the budgets from issue 9.
+
+Each page: name, URL (placeholders filled from the seeded data by `placeholders.py`), the cold
+budget in seconds, the warm budget as a share of the floor's throughput (None: reported only),
+and a size budget in bytes (None: reported only).
+"""
+
+MB = 1_000_000
+
+PAGES = [
+    ("home", "/en/", 0.3, 0.5, None),
+    ("directory", "/en/projects/", 0.3, 0.5, None),
+    ("directory, filtered and sorted", "/en/projects/?status=implementation&ordering=-investment", 0.3, 0.5, None),
+    ("directory, page 50", "/en/projects/?page={page}", 0.3, None, None),
+    ("directory CSV (whole list)", "/en/projects/?format=csv", 5.0, None, None),
+    ("project page", "/en/projects/{project}/", 0.3, 0.5, None),
+    ("report: commission", "/en/reports/", 0.5, 0.33, None),
+    ("report: working group", "/en/reports/working-groups/{group}/", 0.5, 0.33, None),
+    ("report: sector", "/en/reports/sectors/{sector}/", 0.5, 0.33, None),
+    ("map", "/en/map/", 0.5, None, 1 * MB),
+    ("sitemap.xml", "/sitemap.xml", 0.5, None, 10 * MB),
+    ("API project list", "/api/v1/projects/", 0.3, 0.5, None),
+    ("API project detail", "/api/v1/projects/{project}/", 0.3, 0.5, None),
+    ("API summary", "/api/v1/summary/", 0.5, 0.33, None),
+    ("feed: updates", "/en/updates/feed/", 0.3, None, None),
+    ("feed: project", "/en/projects/{project}/feed/", 0.3, None, None),
+    ("list: working groups", "/en/working-groups/", 0.3, None, None),
+    ("list: events", "/en/events/", 0.3, None, None),
+]
+
+FLOOR = "/bench-floor/"
+WORKER_RSS_MIB = 200
