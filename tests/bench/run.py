@@ -90,6 +90,20 @@ def cold_pass(env, urls):
     return results
 
 
+def warm_cache():
+    """The cache production uses: Redis shared by the workers (BENCH_CACHE_URL), emptied first; without
+    a Redis answering, each worker's local memory with the page cache turned on explicitly."""
+    url = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/9")
+    try:
+        import redis
+
+        redis.Redis.from_url(url).flushdb()
+    except Exception as exc:  # no Redis here: say so and measure with the per-process cache
+        print(f"  (no Redis at {url}: {exc}; warm pass with each worker's local memory)", flush=True)
+        return {"CACHE_URL": "locmemcache://", "PAGE_CACHE_SECONDS": "600"}
+    return {"CACHE_URL": url, "PAGE_CACHE_SECONDS": "600"}
+
+
 def wrk(url):
     """(requests per second, errors) from wrk: non-2xx/3xx responses and socket errors both count."""
     out = subprocess.run(
@@ -133,7 +147,7 @@ def warm_pass(env, urls, cold):
     """wrk against each page with the cache on, after a warm-up; pages still slow are not loaded
     (nor even warmed up when a cold request took more than SLOW seconds: that keeps a run short)."""
     results = {}
-    with Server(env, "gunicorn-warm") as server:
+    with Server({**env, **warm_cache()}, "gunicorn-warm") as server:
         for name, path in [("floor", FLOOR), *urls]:
             if cold[name]["cold_median"] > SLOW:
                 status, seconds = cold[name]["status"], cold[name]["cold_median"]
