@@ -168,6 +168,7 @@ def test_pages_have_landmarks_ordered_headings_and_labelled_controls(live_server
         "/en/reports/",
         "/en/working-groups/",
         "/en/commission/",
+        "/en/commissions/",
         "/en/meetings/",
         "/en/directives/",
         "/en/agreements/",
