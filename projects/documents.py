@@ -27,7 +27,7 @@ from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -239,10 +239,9 @@ def document_file(request, pk, name):
 
     document = get_object_or_404(Document.objects.select_related("project"), pk=pk)
     public = Document.objects.published().filter(pk=pk).exists()
-    if not document.file or not (public or can_view(request.user, document)):
+    # The name is part of the address: a replaced file's old address finds nothing.
+    if not document.file or name != document.download_name or not (public or can_view(request.user, document)):
         raise Http404
-    if name != document.download_name:
-        return redirect(document.href, permanent=public)
     response = file_response(document)
     if not public:
         patch_cache_control(response, private=True, no_cache=True)
