@@ -153,6 +153,22 @@ STORAGES = {
     },
 }
 
+# Project documents' files: private, under generated names, served only by their view
+# (projects/documents.py), which checks publication. Never inside MEDIA_ROOT or STATIC_ROOT.
+DOCUMENT_ROOT = env.path("DOCUMENT_ROOT", default=BASE_DIR / "private")
+# The largest file accepted; an upload past it stops being kept at once (UploadSizeLimit).
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=25 * 1024 * 1024)
+# Behind nginx, e.g. "/protected/": the view answers with X-Accel-Redirect to that `internal`
+# location (an alias of DOCUMENT_ROOT) and nginx sends the file. Empty: Django streams it.
+DOCUMENT_ACCEL_REDIRECT = env.str("DOCUMENT_ACCEL_REDIRECT", default="")
+FILE_UPLOAD_HANDLERS = [
+    "projects.documents.UploadSizeLimit",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Uploads up to this size are held in memory, larger ones in a temporary file (Django's default).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
+
 LOGIN_URL = "admin:login"
 
 # Security headers that are right for any deployment; HTTPS-only ones are opt-in.

@@ -8,6 +8,7 @@ from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
+from projects.documents import document_file
 from projects.sitemaps import SITEMAPS
 
 from . import views
@@ -23,6 +24,8 @@ urlpatterns = [
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("api/", include("projects.api_urls")),
+    # A file has no language; the view applies the publication rule of the project page.
+    path("documents/<int:pk>/<str:name>", document_file, name="document-file"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -32,6 +35,7 @@ urlpatterns += i18n_patterns(
 )
 
 if settings.DEBUG:
+    # Public uploads only (agreements' files, people's photos); documents are in DOCUMENT_ROOT.
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions
 from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -209,9 +210,14 @@ class ProgressUpdateViewSet(PublishedOnly, WorkflowActions, StaffWriteViewSet):
 
 @documented("document", "documents")
 class DocumentViewSet(PublishedOnly, StaffWriteViewSet):
-    """Published documents of published projects."""
+    """Published documents of published projects.
+
+    Staff attach a file with a `multipart/form-data` body (the `file` part); accepted types are
+    checked by content, up to the size limit. `href` is the address to fetch the file from.
+    """
 
     queryset = Document.objects.select_related("project")
+    parser_classes = [JSONParser, MultiPartParser]
     serializer_class = serializers.DocumentSerializer
     filterset_class = filters.DocumentFilter
     lookup_value_regex = ID

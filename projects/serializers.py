@@ -319,7 +319,9 @@ class ProgressUpdateSerializer(WorkflowStateSerializer):
 class DocumentSerializer(ModelValidatingSerializer):
     project = project_ref()
     project_code = serializers.CharField(source="project.code", read_only=True)
-    file = serializers.FileField(read_only=True, allow_null=True)
+    file = serializers.FileField(
+        required=False, help_text="The attached file (upload it in a multipart body), served at `href`."
+    )
     href = serializers.CharField(read_only=True, help_text="The attached file's address, or the link.")
 
     class Meta:

@@ -1,6 +1,7 @@
 """How far a project has got (tasks, progress updates, documents) and what its money is worth in USD."""
 
 from decimal import Decimal
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,7 +16,7 @@ from partnership.models import (
     TimeStamped,
 )
 
-from .. import stored_figures
+from .. import documents, stored_figures
 from ..querysets import (
     DocumentQuerySet,
     ExchangeRateQuerySet,
@@ -193,7 +194,15 @@ class Document(TimeStamped):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents", verbose_name=_("project"))
     title = models.CharField(_("title"), max_length=255)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
-    file = models.FileField(_("file"), upload_to="documents/", blank=True)
+    file = documents.DocumentFileField(
+        _("file"),
+        upload_to=documents.document_upload_to,
+        storage=documents.document_storage,
+        blank=True,
+        validators=[documents.validate_document_file],
+        help_text=documents.ACCEPTED,
+    )
+    original_name = models.CharField(_("original file name"), max_length=255, blank=True, editable=False)
     url = models.URLField(_("link"), blank=True)
     published = models.BooleanField(_("published"), default=False)
 
@@ -214,13 +223,30 @@ class Document(TimeStamped):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        if self.file and not self.file._committed:
+            self.original_name = PurePath(self.file.name).name[-255:]
+        stored = Document.objects.filter(pk=self.pk).values_list("file", flat=True).first() if self.pk else None
+        super().save(*args, **kwargs)
+        if stored and stored != self.file.name:
+            documents.remove_on_commit(stored)  # replaced or cleared
+
     def clean(self):
         if not self.file and not self.url:
             raise ValidationError({"url": _("Attach a file or give a link.")})
 
     @property
+    def download_name(self):
+        """The name the file was uploaded with (rows from before it was kept: the stored name)."""
+        return self.original_name or PurePath(self.file.name).name
+
+    @property
     def href(self):
-        return self.file.url if self.file else self.url
+        """The file through the view that checks publication, else the link."""
+        return documents.document_href(self) if self.file else self.url
+
+
+documents.watch_deletions(Document)
 
 
 class ExchangeRate(TimeStamped):
