@@ -15,11 +15,12 @@ import json
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import NotRegistered, translator
 
 from .models import PendingChange
-from .permissions import can_publish
+from .permissions import can_publish, scoped
 from .workflow import KINDS, kind_of, save_with_history
 
 HELD = _("Your change waits for the secretariat's approval; the public sees the published version until then.")
@@ -83,6 +84,18 @@ def latest(record):
     """What the record's editors should see: the change waiting, or the last one returned."""
     change = changes_of(record).select_related("author", "reviewer").first()
     return change if change is not None and change.state != PendingChange.State.APPROVED else None
+
+
+def waiting(user):
+    """The changes waiting for approval on the records `user` may see (partnership.permissions)."""
+    records = Q(pk__in=[])
+    for model, kind in KINDS.items():
+        if kind.live and model is not PendingChange:
+            content_type = ContentType.objects.get_for_model(model)
+            records |= Q(
+                content_type=content_type, object_id__in=scoped(user, model._default_manager.all()).values("pk")
+            )
+    return PendingChange.objects.filter(records, state=PendingChange.State.PENDING)
 
 
 def overlay(record, change):

@@ -80,7 +80,7 @@ class PendingActions:
         change = pending.current(record)
         if change is None:
             raise exceptions.NotFound(_("No change waits for approval."))
-        transition(change, step, user=self.request.user, comment=comment)
+        change = transition(change, step, user=self.request.user, comment=comment)
         return pending_response(self.request, type(record)._default_manager.get(pk=record.pk), change)
 
     @extend_schema(
