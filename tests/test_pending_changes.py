@@ -48,6 +48,11 @@ def edit_in_admin(client, user, project, **changes):
     return client.post(admin_url(project, "change", project.pk), project_form_data(project, **changes), follow=True)
 
 
+def change_page(client, user, obj):
+    client.force_login(user)
+    return client.get(admin_url(obj, "change", obj.pk)).content.decode()
+
+
 def test_editors_admin_edit_waits_and_the_public_keeps_the_published_title(client, live):
     project = live["project"]
     response = edit_in_admin(client, live["editor"], project, title_en="New title")
@@ -59,8 +64,7 @@ def test_editors_admin_edit_waits_and_the_public_keeps_the_published_title(clien
     assert "Old title" in page and "New title" not in page
     assert api_title == "Old title"
     # The editor's form goes on from what they proposed.
-    client.force_login(live["editor"])
-    form = client.get(admin_url(project, "change", project.pk)).content.decode()
+    form = change_page(client, live["editor"], project)
     assert 'value="New title"' in form
     assert "Change waiting for the secretariat" in form
 
@@ -102,8 +106,7 @@ def test_editors_update_text_change_stays_off_the_feed_until_approved(client, li
 def test_secretariat_sees_the_difference_and_approves(client, live):
     project = live["project"]
     edit_in_admin(client, live["editor"], project, title_en="New title")
-    client.force_login(live["secretariat"])
-    page = client.get(admin_url(project, "change", project.pk)).content.decode()
+    page = change_page(client, live["secretariat"], project)
     assert "<del>Old title</del>" in page and "<ins>New title</ins>" in page
     assert "Approve the change" in page
     response = client.post(reverse("admin:projects_project_pending", args=[project.pk, "approve"]), follow=True)
@@ -133,8 +136,7 @@ def test_secretariat_returns_and_the_editor_reads_why(client, live):
     project.refresh_from_db()
     assert project.title == "Old title"
     assert client_for(live["editor"]).get(pending_url).json()["review_comment"] == "Keep the official name."
-    client.force_login(live["editor"])
-    form = client.get(admin_url(project, "change", project.pk)).content.decode()
+    form = change_page(client, live["editor"], project)
     assert "Keep the official name." in form
     assert 'value="Old title"' in form
 

@@ -11,6 +11,18 @@ from django.utils.translation import gettext_lazy as _
 from .base import TimeStamped
 
 
+def person(label, related_name):
+    """A user named on the change, kept as empty if the account is deleted."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        verbose_name=label,
+    )
+
+
 class PendingChange(TimeStamped):
     """An editor's change to a published record: the proposed values of the fields the public sees."""
 
@@ -26,23 +38,9 @@ class PendingChange(TimeStamped):
         _("proposed values"), default=dict, encoder=DjangoJSONEncoder, help_text=_("Field name → proposed value.")
     )
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.PENDING)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="proposed_changes",
-        verbose_name=_("author"),
-    )
+    author = person(_("author"), "proposed_changes")
     review_comment = models.TextField(_("review comment"), blank=True, help_text=_("Why it was returned."))
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="reviewed_changes",
-        verbose_name=_("reviewer"),
-    )
+    reviewer = person(_("reviewer"), "reviewed_changes")
 
     class Meta:
         ordering = ["-created", "-pk"]
