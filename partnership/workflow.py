@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from .models import Event
+from .models import Event, PendingChange
 from .permissions import can_publish
 
 # What a move does to the record's review comment.
@@ -42,6 +42,7 @@ class Move:
     comment: str = KEEP
     comment_missing: str = ""  # the message when a required comment is blank
     checks: tuple = ()  # callables(record) that raise ValidationError
+    then: tuple = ()  # callables(record, user) run after the move is saved, in its transaction
 
     def __post_init__(self):
         if not self.done:
@@ -57,6 +58,7 @@ class Kind:
     state_field: str = "publication"
     labels: dict = field(default_factory=dict)  # state → label, for the messages
     comment_field: str = "review_comment"
+    live: tuple = ()  # states in which the public sees it: editors' changes wait for review
 
     def state(self, record):
         return getattr(record, self.state_field)
@@ -124,7 +126,8 @@ def available(user, record):
 def transition(record, action, *, user, comment=""):
     """Move `record` by `action`: permission first, then the comment, the state and the checks.
 
-    Raises PermissionDenied or ValidationError, with the sentence to show, before any write.
+    Raises PermissionDenied or ValidationError, with the sentence to show, before any write
+    (or, from a `then` step, inside the transaction, which is then rolled back).
     """
     kind = kind_of(record)
     move = move_of(record, action)
@@ -143,7 +146,10 @@ def transition(record, action, *, user, comment=""):
         setattr(record, kind.comment_field, comment)
     elif move.comment == CLEAR:
         setattr(record, kind.comment_field, "")
-    return save_with_history(record, user=user, reason=str(move.reason))
+    save_with_history(record, user=user, reason=str(move.reason))
+    for step in move.then:
+        step(record, user)
+    return record
 
 
 def reason_of(exc):
@@ -184,7 +190,57 @@ def flag_moves():
 
 
 def flag_kind(model):
-    return Kind(model=model, moves=flag_moves(), state_field="published", labels=FLAG_LABELS, comment_field="")
+    return Kind(
+        model=model, moves=flag_moves(), state_field="published", labels=FLAG_LABELS, comment_field="", live=(True,)
+    )
 
 
 register(flag_kind(Event))
+
+
+# --- an editor's change to published content (partnership/pending.py) -------------------------
+
+
+def note_reviewer(change, user):
+    change.reviewer = user
+    change.save(update_fields=["reviewer", "updated"])
+
+
+def apply_change(change, user):
+    # Imported here: partnership/pending.py asks this module which states are live.
+    from .pending import apply_values
+
+    apply_values(change, user=user)
+
+
+PENDING_LABELS = dict(PendingChange.State.choices)
+
+register(
+    Kind(
+        model=PendingChange,
+        state_field="state",
+        labels=PENDING_LABELS,
+        moves={
+            "approve": Move(
+                (PendingChange.State.PENDING,),
+                PendingChange.State.APPROVED,
+                _("Change approved"),
+                _("approved"),
+                _("Only the secretariat approves changes to published content."),
+                done=_("approved: the public now sees it"),
+                then=(note_reviewer, apply_change),
+            ),
+            "return": Move(
+                (PendingChange.State.PENDING,),
+                PendingChange.State.RETURNED,
+                _("Change returned with comments"),
+                _("returned"),
+                _("Only the secretariat returns changes to published content."),
+                done=_("returned with comments"),
+                comment=REQUIRE,
+                comment_missing=_("Say why the change is returned."),
+                then=(note_reviewer,),
+            ),
+        },
+    )
+)

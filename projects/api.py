@@ -13,6 +13,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from partnership.api import ID, BySlug, PublishedOnly, WithOverdue, documented
+from partnership.rest.pending import PendingActions
 from partnership.rest.viewsets import FORMAT_PARAMETER, PublicViewSet, StaffWriteViewSet
 from partnership.workflow import transition
 
@@ -150,7 +151,7 @@ def workflow_schema(name, response):
     ),
     **workflow_schema("project", serializers.ProjectDetailSerializer),
 )
-class ProjectViewSet(PublishedOnly, BySlug, WorkflowActions, StaffWriteViewSet):
+class ProjectViewSet(PublishedOnly, BySlug, WorkflowActions, PendingActions, StaffWriteViewSet):
     """Published projects, with the figures the directory shows."""
 
     queryset = Project.objects.all()
@@ -197,7 +198,7 @@ class TaskViewSet(PublishedOnly, WithOverdue, StaffWriteViewSet):
 
 @documented("progress update", "progress updates")
 @extend_schema_view(**workflow_schema("progress update", serializers.ProgressUpdateSerializer))
-class ProgressUpdateViewSet(PublishedOnly, WorkflowActions, StaffWriteViewSet):
+class ProgressUpdateViewSet(PublishedOnly, WorkflowActions, PendingActions, StaffWriteViewSet):
     """Published updates of published projects."""
 
     queryset = ProgressUpdate.objects.select_related("project")
@@ -209,7 +210,7 @@ class ProgressUpdateViewSet(PublishedOnly, WorkflowActions, StaffWriteViewSet):
 
 
 @documented("document", "documents")
-class DocumentViewSet(PublishedOnly, StaffWriteViewSet):
+class DocumentViewSet(PublishedOnly, PendingActions, StaffWriteViewSet):
     """Published documents of published projects.
 
     Staff attach a file with a `multipart/form-data` body (the `file` part); accepted types are

@@ -303,7 +303,7 @@ def country_centres(projects):
 # --- the admin home's work list --------------------------------------------------------------------
 
 
-def worklist(*, tasks=None, projects=None, updates=None, on=None, rows=8):
+def worklist(*, tasks=None, projects=None, updates=None, changes=None, on=None, rows=8):
     """Count and first rows of each list of work waiting, from querysets already scoped to the user.
 
     A list is left out when its queryset is None (the user may not see that kind of record).
@@ -319,6 +319,8 @@ def worklist(*, tasks=None, projects=None, updates=None, on=None, rows=8):
         lists["submitted-updates"] = (
             updates.filter(publication=Publication.SUBMITTED).select_related("project").order_by("reported_on")
         )
+    if changes is not None:
+        lists["pending-changes"] = changes.select_related("author").prefetch_related("record").order_by("created")
     return {key: {"count": queryset.count(), "rows": list(queryset[:rows])} for key, queryset in lists.items()}
 
 

@@ -83,6 +83,7 @@ register(
     Kind(
         model=Project,
         labels=STATE_LABELS,
+        live=(Publication.PUBLISHED,),
         moves=publication_moves(
             submit_refusal=_("You may not submit this project."),
             return_refusal=_("Only the secretariat returns projects."),
@@ -95,6 +96,7 @@ register(
     Kind(
         model=ProgressUpdate,
         labels=STATE_LABELS,
+        live=(Publication.PUBLISHED,),
         moves=publication_moves(
             submit_refusal=_("You may not submit this progress update."),
             return_refusal=_("Only the secretariat returns progress updates."),

@@ -23,3 +23,4 @@ from .meetings import (  # noqa: F401
     TradeFigure,
     overdue_directive_q,
 )
+from .pending import PendingChange  # noqa: F401

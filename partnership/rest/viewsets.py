@@ -18,9 +18,11 @@ from rest_framework import exceptions, mixins, routers, viewsets
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
+from .. import pending
 from ..permissions import scoped
 from .filtering import FilterBackend, StrictQueryString
 from .pagination import Pagination
+from .pending import pending_response
 from .permissions import AnonThrottle, StaffWrites, check_model_permission, check_write
 from .renderers import CSVRenderer
 
@@ -115,6 +117,8 @@ class PublicReadOnlyViewSet(PublicViewSet, mixins.ListModelMixin, mixins.Retriev
 class StaffWriteViewSet(PublicReadOnlyViewSet, mixins.CreateModelMixin, mixins.UpdateModelMixin):
     """Reads for everyone; create and change for staff within partnership.permissions.
 
+    An editor's change to a live record waits for the secretariat (partnership/pending.py).
+
     Deleting is left to the admin, which shows what else a deletion would take with it.
     """
 
@@ -156,7 +160,23 @@ class StaffWriteViewSet(PublicReadOnlyViewSet, mixins.CreateModelMixin, mixins.U
         stored = copy.copy(instance)
         # Refuse a record the user may not write before looking at what they sent.
         self.check_write(stored, stored)
+        held = pending.held(request.user, stored)
+        if held:
+            # An editor's change to a live record goes on from what they already proposed.
+            pending.overlay(instance, pending.current(stored))
         serializer = self.get_serializer(instance, data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
+        if held:
+            return self.hold(serializer, stored)
         self.write(serializer, stored)
         return self.respond(instance, 200)
+
+    def hold(self, serializer, stored):
+        """Keep the change as the record's pending change (partnership/pending.py): 202, or 200 if none."""
+        self.check_write(stored, serializer.candidate)
+        change = pending.propose(
+            record=stored, candidate=serializer.candidate, user=self.request.user, m2m=serializer.candidate_m2m
+        )
+        if change is None:
+            return self.respond(stored, 200)
+        return pending_response(self.request, stored, change, 202)

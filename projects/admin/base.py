@@ -27,6 +27,8 @@ from partnership.permissions import (
 )
 from partnership.workflow import apply_to_each, available, move_of, reason_of, transition
 
+from .pending import LiveRowsFormSet, PendingChangeAdminMixin
+
 # --- permission plumbing shared by every admin of this app ----------------------------------------
 
 
@@ -43,8 +45,11 @@ def limit_choices(db_field, request, kwargs):
     return kwargs
 
 
-class ScopedAdminMixin:
-    """Rows, pages and writes limited to what partnership/permissions.py allows the user."""
+class ScopedAdminMixin(PendingChangeAdminMixin):
+    """Rows, pages and writes limited to what partnership/permissions.py allows the user.
+
+    Saves and deletes of published records by editors follow partnership/pending.py.
+    """
 
     def get_queryset(self, request):
         return scoped(request.user, super().get_queryset(request))
@@ -116,6 +121,11 @@ class ScopedFileTransferMixin(FileTransferMixin):
 class ScopedInlineMixin:
     extra = 0
     show_change_link = True
+    formset = LiveRowsFormSet
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (formset,), {"user": request.user})
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         return super().formfield_for_foreignkey(db_field, request, **limit_choices(db_field, request, kwargs))

@@ -194,7 +194,7 @@ class ProjectAdmin(ScopedAdminMixin, WorkflowAdminMixin, ScopedFileTransferMixin
         for obj in formset.deleted_objects:
             obj.delete()
         for instance in instances:
-            instance.save()
+            self.save_or_hold(request, instance)
 
     @admin.display(description=_("delivery confidence"), ordering="confidence")
     def confidence_column(self, obj):

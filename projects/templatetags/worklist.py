@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from partnership import pending
 from partnership.models import Commission
 from partnership.permissions import can_publish, scoped
 from projects import selectors
@@ -34,6 +35,7 @@ def worklist(user):
         tasks=scoped(user, Task.objects.all()) if user.has_perm("projects.view_task") else None,
         projects=scoped(user, Project.objects.all()) if sees_projects else None,
         updates=scoped(user, ProgressUpdate.objects.all()) if user.has_perm("projects.view_progressupdate") else None,
+        changes=pending.waiting(user),
         rows=ROWS,
     )
     sections = [
@@ -80,7 +82,23 @@ def _sections(reviewer):
             reverse(changelist("progressupdate")) + submitted,
             lambda update: {"label": update, "url": _change_url(update), "detail": update.project.code},
         ),
+        (
+            "pending-changes",
+            _("Changes waiting for approval: yours to review") if reviewer else _("Changes waiting for approval"),
+            reverse("admin:index") + "#worklist-pending-changes",
+            _change_row,
+        ),
     ]
+
+
+def _change_row(change):
+    record = change.record
+    return {
+        "label": record,
+        "url": _change_url(record) + "#pending-change",
+        "detail": _("%(author)s · %(date)s")
+        % {"author": change.author.get_username() if change.author else "—", "date": date_format(change.created)},
+    }
 
 
 def _task_row(task):

@@ -661,7 +661,8 @@ def test_editor_writes_only_their_own_groups_records(make_editor):
     mine, theirs = f.WorkingGroupFactory(), f.WorkingGroupFactory()
     editor = make_editor(mine)
     client = client_for(editor)
-    own = f.ProjectFactory(working_group=mine, title="Own")
+    # A draft: an editor's change to a published project waits for review (tests/test_pending_changes.py).
+    own = f.ProjectFactory(working_group=mine, title="Own", publication=Publication.DRAFT)
     foreign = f.ProjectFactory(working_group=theirs, title="Foreign")
 
     created = client.post(PROJECTS, project_body(mine), format="json")
