@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from ..permissions import scoped
 from .filtering import FilterBackend, StrictQueryString
 from .pagination import Pagination
-from .permissions import AnonThrottle, StaffWrites, check_model_permission, check_write
+from .permissions import AnonThrottle, StaffWrites, check_delete, check_model_permission, check_write
 from .renderers import CSVRenderer
 
 FORMAT_PARAMETER = OpenApiParameter(
@@ -115,7 +115,8 @@ class PublicReadOnlyViewSet(PublicViewSet, mixins.ListModelMixin, mixins.Retriev
 class StaffWriteViewSet(PublicReadOnlyViewSet, mixins.CreateModelMixin, mixins.UpdateModelMixin):
     """Reads for everyone; create and change for staff within partnership.permissions.
 
-    Deleting is left to the admin, which shows what else a deletion would take with it.
+    Deleting is left to the admin, which shows what else a deletion would take with it, except for
+    shared reference data (SharedRecordDeletes): refused while a published project uses the record.
     """
 
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
@@ -160,3 +161,19 @@ class StaffWriteViewSet(PublicReadOnlyViewSet, mixins.CreateModelMixin, mixins.U
         serializer.is_valid(raise_exception=True)
         self.write(serializer, stored)
         return self.respond(instance, 200)
+
+    def destroy(self, request, *args, **kwargs):
+        # Only for viewsets that add "delete" to http_method_names (SharedRecordDeletes).
+        self.check_model_permission("delete")
+        instance = self.get_object()
+        check_delete(request.user, instance)
+        instance._history_user = request.user
+        with transaction.atomic():
+            instance.delete()
+        return Response(status=204)
+
+
+class SharedRecordDeletes:
+    # Shared reference data may be deleted through the API, unless a published project uses it.
+
+    http_method_names = [*StaffWriteViewSet.http_method_names, "delete"]
