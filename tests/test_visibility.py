@@ -86,30 +86,27 @@ def test_editors_see_no_project_counts_and_no_editor_names(client, world):
 # --- shared records used by published projects -----------------------------------------------
 
 
+def one_of_each(tag, country_code):
+    """One shared record of each kind, named after `tag`."""
+    return {
+        "sector": f.SectorFactory(name=f"{tag} sector"),
+        "agreement": f.AgreementFactory(title=f"{tag} treaty"),
+        "directive": f.DirectiveFactory(text=f"{tag} directive"),
+        "organisation": f.OrganisationFactory(name=f"{tag} investor"),
+        "country": f.CountryFactory(code=country_code, name=f"{tag} country"),
+        "workinggroup": f.WorkingGroupFactory(name=f"{tag} group"),
+    }
+
+
 @pytest.fixture
 def shared():
     """One of each kind of shared record, used by a published project, and an unused twin of each."""
-    used = {
-        "sector": f.SectorFactory(name="Energy"),
-        "agreement": f.AgreementFactory(title="Energy treaty"),
-        "directive": f.DirectiveFactory(text="Build it"),
-        "organisation": f.OrganisationFactory(name="Investor"),
-        "country": f.CountryFactory(code="KZ", name="Kazakhstan"),
-    }
-    project = f.ProjectFactory(code="KZUZ-100", sectors=[used["sector"]])
+    used, unused = one_of_each("Used", "KZ"), one_of_each("Idle", "TJ")
+    project = f.ProjectFactory(code="KZUZ-100", working_group=used["workinggroup"], sectors=[used["sector"]])
     project.agreements.set([used["agreement"]])
     project.directives.set([used["directive"]])
     f.ParticipantFactory(project=project, organisation=used["organisation"])
     f.LocationFactory(project=project, country=used["country"])
-    used["workinggroup"] = project.working_group
-    unused = {
-        "sector": f.SectorFactory(name="Fishing"),
-        "agreement": f.AgreementFactory(title="Old memorandum"),
-        "directive": f.DirectiveFactory(text="Study it"),
-        "organisation": f.OrganisationFactory(name="Idle bank"),
-        "country": f.CountryFactory(code="TJ", name="Tajikistan"),
-        "workinggroup": f.WorkingGroupFactory(name="Idle group"),
-    }
     return {"project": project, "used": used, "unused": unused}
 
 
@@ -142,10 +139,10 @@ def test_delete_selected_refuses_when_one_record_is_used(client, secretariat, sh
     chosen = [shared["used"]["sector"].pk, shared["unused"]["sector"].pk]
     data = {"action": "delete_selected", "_selected_action": chosen, "post": "yes"}
     page = client.post(admin_url(Sector, "changelist"), data, follow=True).content.decode()
-    assert "“Energy” cannot be deleted" in page
+    assert "“Used sector” cannot be deleted" in page
     assert Sector.objects.filter(pk__in=chosen).count() == 2
     # The published project keeps its sector (deleting used to strip it silently).
-    assert list(shared["project"].sectors.values_list("name", flat=True)) == ["Energy"]
+    assert list(shared["project"].sectors.values_list("name", flat=True)) == ["Used sector"]
 
 
 def test_a_sector_of_draft_projects_only_may_be_deleted(client, secretariat):
