@@ -16,7 +16,7 @@ from .models import (
     TradeFigure,
     WorkingGroup,
 )
-from .rest.viewsets import FORMAT_PARAMETER, StaffWriteViewSet
+from .rest.viewsets import FORMAT_PARAMETER, SharedRecordDeletes, StaffWriteViewSet
 
 SLUG = r"[-a-zA-Z0-9_]+"
 ID = r"[0-9]{1,18}"
@@ -55,11 +55,12 @@ def documented(name, plural):
         create=extend_schema(summary=f"Add a {name} (staff)"),
         update=extend_schema(summary=f"Replace a {name} (staff)"),
         partial_update=extend_schema(summary=f"Change a {name} (staff)"),
+        destroy=extend_schema(summary=f"Delete a {name} unless a published project uses it (secretariat)"),
     )
 
 
 @documented("country", "countries")
-class CountryViewSet(StaffWriteViewSet):
+class CountryViewSet(SharedRecordDeletes, StaffWriteViewSet):
     queryset = Country.objects.all()
     serializer_class = serializers.CountrySerializer
     lookup_field = "code"
@@ -77,7 +78,7 @@ class CommissionViewSet(BySlug, StaffWriteViewSet):
 
 
 @documented("sector", "sectors")
-class SectorViewSet(BySlug, StaffWriteViewSet):
+class SectorViewSet(SharedRecordDeletes, BySlug, StaffWriteViewSet):
     queryset = Sector.objects.all()
     serializer_class = serializers.SectorSerializer
     search_fields = ("name", "name_en")
@@ -85,7 +86,7 @@ class SectorViewSet(BySlug, StaffWriteViewSet):
 
 
 @documented("working group", "working groups")
-class WorkingGroupViewSet(BySlug, StaffWriteViewSet):
+class WorkingGroupViewSet(SharedRecordDeletes, BySlug, StaffWriteViewSet):
     queryset = WorkingGroup.objects.select_related("commission").prefetch_related("sectors")
     serializer_class = serializers.WorkingGroupSerializer
     filterset_class = filters.WorkingGroupFilter
@@ -120,7 +121,7 @@ class MeetingViewSet(BySlug, StaffWriteViewSet):
 
 
 @documented("directive", "directives")
-class DirectiveViewSet(WithOverdue, StaffWriteViewSet):
+class DirectiveViewSet(SharedRecordDeletes, WithOverdue, StaffWriteViewSet):
     queryset = Directive.objects.select_related("meeting").prefetch_related("working_groups")
     serializer_class = serializers.DirectiveSerializer
     filterset_class = filters.DirectiveFilter
@@ -129,7 +130,7 @@ class DirectiveViewSet(WithOverdue, StaffWriteViewSet):
 
 
 @documented("agreement", "agreements")
-class AgreementViewSet(BySlug, StaffWriteViewSet):
+class AgreementViewSet(SharedRecordDeletes, BySlug, StaffWriteViewSet):
     queryset = Agreement.objects.select_related("commission")
     serializer_class = serializers.AgreementSerializer
     filterset_class = filters.AgreementFilter

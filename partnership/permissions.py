@@ -6,8 +6,13 @@ Two roles, kept as Django groups (created by `manage.py setup_roles`):
   locations of the working groups whose `editors` include them, and nothing else.
 """
 
+from functools import reduce
+from operator import or_
+
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 SECRETARIAT = "Secretariat"
 EDITOR = "Working-group editor"
@@ -49,13 +54,31 @@ def scoped(user, queryset):
     """Narrow `queryset` to the rows `user` may see in the admin or write through the API."""
     if is_secretariat(user):
         return queryset
-    path = GROUP_PATHS.get(queryset.model._meta.model_name)
+    name = queryset.model._meta.model_name
+    path = GROUP_PATHS.get(name)
     if path is None:
         # Reference data: an editor may read it (for choices) but the write checks below refuse.
-        return queryset if queryset.model._meta.model_name in EDITOR_READS and is_editor(user) else queryset.none()
+        if name not in EDITOR_READS or not is_editor(user):
+            return queryset.none()
+        return _visible_organisations(user, queryset) if name == "organisation" else queryset
     if not is_editor(user):
         return queryset.none()
     return queryset.filter(**{f"{path}__editors": user})
+
+
+def _visible_organisations(user, queryset):
+    """Organisations an editor sees: those no project names, or named by a published project or
+    by one of their groups' projects; never one named only in other groups' drafts."""
+    project = apps.get_model("projects", "Project")
+    seen = project.objects.filter(Q(publication="published") | Q(working_group__editors=user))
+    participant, task = apps.get_model("projects", "ProjectParticipant"), apps.get_model("projects", "Task")
+    named = [participant.objects.values("organisation"), task.objects.values("responsible_organisation")]
+    named_seen = [
+        participant.objects.filter(project__in=seen.values("pk")).values("organisation"),
+        task.objects.filter(project__in=seen.values("pk")).values("responsible_organisation"),
+    ]
+    anywhere = Q(pk__in=named[0]) | Q(pk__in=named[1])
+    return queryset.filter(~anywhere | Q(pk__in=named_seen[0]) | Q(pk__in=named_seen[1]))
 
 
 def working_group_of(obj):
@@ -100,7 +123,9 @@ def can_view(user, obj):
         return True
     name = obj._meta.model_name
     if name in EDITOR_READS:
-        return is_editor(user)
+        return is_editor(user) and (
+            name != "organisation" or scoped(user, type(obj).objects.filter(pk=obj.pk)).exists()
+        )
     if name not in GROUP_PATHS or not is_editor(user):
         return False
     group = working_group_of(obj)
@@ -121,6 +146,92 @@ def editable_working_groups(user):
     if not is_editor(user):
         return WorkingGroup.objects.none()
     return WorkingGroup.objects.filter(editors=user)
+
+
+# --- fields: who may write which field (asked by the admin's forms and the API's serializers) ------
+
+#: An editor may name only a working group they edit (the secretariat any).
+OWN_GROUPS = "own working groups"
+
+#: (model label, field) → who may write it, beyond being allowed to write the record. Fields not
+#: listed go with the record. Publication states move only through partnership/workflow.py.
+FIELD_RULES = {
+    ("projects.project", "demo"): SECRETARIAT,
+    ("projects.project", "review_comment"): SECRETARIAT,
+    ("projects.project", "working_group"): OWN_GROUPS,
+    ("projects.progressupdate", "review_comment"): SECRETARIAT,
+    ("projects.document", "published"): SECRETARIAT,
+    ("projects.organisation", "demo"): SECRETARIAT,
+    ("partnership.event", "published"): SECRETARIAT,
+    ("partnership.event", "demo"): SECRETARIAT,
+}
+
+
+def may_write_field(user, model, field):
+    """May `user` write `field` of `model` at all? (OWN_GROUPS fields: yes, within their groups.)"""
+    return FIELD_RULES.get((model._meta.label_lower, field)) != SECRETARIAT or can_publish(user)
+
+
+def locked_fields(user, model):
+    """The fields of `model` that `user` may not write: read-only in forms, refused in the API."""
+    label = model._meta.label_lower
+    return [field for (owner, field) in FIELD_RULES if owner == label and not may_write_field(user, model, field)]
+
+
+def refused_fields(user, old, new):
+    """{field: reason} for each field of `new` that `user` changes (from `old`, or the default
+    for a new record) but may not write, or sets to a value they may not choose."""
+    refused = {}
+    for (label, name), rule in FIELD_RULES.items():
+        if label != new._meta.label_lower:
+            continue
+        field = new._meta.get_field(name)
+        value = field.value_from_object(new)
+        if value == (field.get_default() if old is None else field.value_from_object(old)):
+            continue
+        if not may_write_field(user, type(new), name):
+            refused[name] = _("Only the secretariat may change “%(field)s”.") % {"field": field.verbose_name}
+        elif (
+            rule == OWN_GROUPS
+            and not is_secretariat(user)
+            and not editable_working_groups(user).filter(pk=value).exists()
+        ):
+            refused[name] = _("Choose one of the working groups you edit.")
+    return refused
+
+
+# --- deletion: shared records that published projects use ----------------------------------------
+
+#: Shared records, by model label → the paths from a project to them.
+PUBLISHED_USES = {
+    "partnership.sector": ["sectors"],
+    "partnership.workinggroup": ["working_group"],
+    "partnership.country": ["locations__country"],
+    "partnership.agreement": ["agreements"],
+    "partnership.directive": ["directives"],
+    "projects.organisation": ["participants__organisation", "tasks__responsible_organisation"],
+}
+
+
+def published_projects_using(obj):
+    """The published projects that use the shared record `obj` (none for other records)."""
+    project = apps.get_model("projects", "Project")
+    paths = PUBLISHED_USES.get(obj._meta.label_lower)
+    if not paths:
+        return project.objects.none()
+    using = project.objects.filter(reduce(or_, (Q(**{path: obj}) for path in paths))).values("pk")
+    return project.objects.filter(pk__in=using, publication="published").order_by("code")
+
+
+def deletion_refused(obj):
+    """Why `obj` may not be deleted (it is used by a published project), or None."""
+    codes = list(published_projects_using(obj).values_list("code", flat=True)[:5])
+    if not codes:
+        return None
+    return _("“%(object)s” cannot be deleted: published projects use it (%(projects)s).") % {
+        "object": obj,
+        "projects": ", ".join(codes),
+    }
 
 
 def editor_permission_q():

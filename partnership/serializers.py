@@ -26,6 +26,7 @@ from .models import (
     WorkingGroup,
 )
 from .rest.errors import NON_FIELD
+from .rest.permissions import check_fields
 
 
 class ModelValidatingSerializer(serializers.ModelSerializer):
@@ -48,6 +49,10 @@ class ModelValidatingSerializer(serializers.ModelSerializer):
         else:
             candidate = model(**plain)
         self.prepare(candidate)
+        request = self.context.get("request")
+        if request is not None:
+            # Fields the user's role may not write (partnership.permissions.FIELD_RULES): 403.
+            check_fields(request.user, self.instance, candidate)
         try:
             candidate.full_clean(validate_unique=True, validate_constraints=True)
         except DjangoValidationError as exc:

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from partnership.api import ID, BySlug, PublishedOnly, WithOverdue, documented
 from partnership.rest.pending import PendingActions
-from partnership.rest.viewsets import FORMAT_PARAMETER, PublicViewSet, StaffWriteViewSet
+from partnership.rest.viewsets import FORMAT_PARAMETER, PublicViewSet, SharedRecordDeletes, StaffWriteViewSet
 from partnership.workflow import transition
 
 from . import filters, selectors, serializers
@@ -51,7 +51,7 @@ def parse_as_of(request):
 
 
 @documented("organisation", "organisations")
-class OrganisationViewSet(StaffWriteViewSet):
+class OrganisationViewSet(SharedRecordDeletes, StaffWriteViewSet):
     """Organisations that take part in, or answer for a task of, a published project.
 
     One named only in draft projects stays private until the project is published: the names

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from . import bodies, records  # noqa: F401  (registers the admins)
 from .base import (  # noqa: F401
     DemoListFilter,
+    FieldRulesMixin,
     FileTransferMixin,
     HistoryAdmin,
     TranslatedHistoryAdmin,

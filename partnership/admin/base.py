@@ -1,6 +1,6 @@
 """What the admins of both apps share: history with values, file import and export, badges, the demo filter."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -11,6 +11,7 @@ from import_export.formats.base_formats import XLSX
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from ..permissions import deletion_refused, locked_fields
 from ..resources import SpreadsheetSafeCSV
 from ..selectors import with_counts
 
@@ -50,13 +51,45 @@ class CheckedHistoryMixin:
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class HistoryAdmin(ExportSelectedMixin, CheckedHistoryMixin, SimpleHistoryAdmin):
+class FieldRulesMixin:
+    """Fields the user's role may not write (partnership.permissions.FIELD_RULES) are read-only."""
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = [*super().get_readonly_fields(request, obj), *locked_fields(request.user, self.model)]
+        return list(dict.fromkeys(fields))
+
+
+class ProtectedDeleteMixin:
+    """Records a published project uses cannot be deleted, alone or with 'delete selected'.
+
+    The confirmation page lists them as protected, as Django does for protected relations, and
+    refuses the deletion; the message says why.
+    """
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for obj in objs:
+            reason = deletion_refused(obj)
+            if reason:
+                protected = [*protected, reason]
+                messages.error(request, reason)
+        return deleted, counts, perms_needed, protected
+
+
+class HistoryAdmin(FieldRulesMixin, ProtectedDeleteMixin, ExportSelectedMixin, CheckedHistoryMixin, SimpleHistoryAdmin):
     """A model admin whose history page lists each change with old and new values."""
 
     list_per_page = 50
 
 
-class TranslatedHistoryAdmin(ExportSelectedMixin, CheckedHistoryMixin, SimpleHistoryAdmin, TranslationAdmin):
+class TranslatedHistoryAdmin(
+    FieldRulesMixin,
+    ProtectedDeleteMixin,
+    ExportSelectedMixin,
+    CheckedHistoryMixin,
+    SimpleHistoryAdmin,
+    TranslationAdmin,
+):
     """History with values, and one field per site language for translated fields."""
 
     list_per_page = 50

@@ -13,7 +13,24 @@ from ..models import (
     Sector,
     WorkingGroup,
 )
+from ..permissions import is_secretariat
 from .base import CountsMixin, TranslatedHistoryAdmin, choice_filter, count_column
+
+
+class SecretariatColumnsMixin:
+    """Columns and fields only the secretariat sees: counts that include other groups' drafts,
+    and the editors' user names."""
+
+    secretariat_columns: tuple = ()
+    secretariat_fields: tuple = ()
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        return shown if is_secretariat(request.user) else [c for c in shown if c not in self.secretariat_columns]
+
+    def get_exclude(self, request, obj=None):
+        exclude = list(super().get_exclude(request, obj) or [])
+        return exclude if is_secretariat(request.user) else [*exclude, *self.secretariat_fields]
 
 
 @admin.register(Country)
@@ -26,7 +43,7 @@ class CountryAdmin(TranslatedHistoryAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(CountsMixin, TranslatedHistoryAdmin):
+class SectorAdmin(SecretariatColumnsMixin, CountsMixin, TranslatedHistoryAdmin):
     list_display = ["name", "slug", "order", "project_count"]
     list_filter = ["working_groups"]
     search_fields = ["name", "name_en", "slug"]
@@ -34,6 +51,7 @@ class SectorAdmin(CountsMixin, TranslatedHistoryAdmin):
 
     counts = {"n_projects": "projects"}
     project_count = count_column("n_projects", _("projects"))
+    secretariat_columns = ("project_count",)
 
 
 class CoChairInline(TranslationTabularInline):
@@ -74,7 +92,7 @@ class CommissionAdmin(CountsMixin, TranslatedHistoryAdmin):
 
 
 @admin.register(WorkingGroup)
-class WorkingGroupAdmin(CountsMixin, TranslatedHistoryAdmin):
+class WorkingGroupAdmin(SecretariatColumnsMixin, CountsMixin, TranslatedHistoryAdmin):
     list_display = ["name", "commission", "active", "order", "project_count", "editor_count"]
     list_filter = ["active", "commission", "sectors"]
     list_select_related = ["commission"]
@@ -95,6 +113,8 @@ class WorkingGroupAdmin(CountsMixin, TranslatedHistoryAdmin):
     counts = {"n_projects": "projects", "n_editors": "editors"}
     project_count = count_column("n_projects", _("projects"))
     editor_count = count_column("n_editors", _("editors"))
+    secretariat_columns = ("project_count", "editor_count")
+    secretariat_fields = ("editors",)
 
 
 @admin.register(Person)

@@ -7,7 +7,8 @@ from rest_framework import exceptions, permissions
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 
-from ..permissions import can_publish, can_write
+from ..permissions import can_write, deletion_refused, refused_fields
+from .errors import Conflict
 
 
 class StaffWrites(permissions.BasePermission):
@@ -41,10 +42,19 @@ def check_write(user, old, new):
     for state in (old, new):
         if state is not None and not can_write(user, state):
             raise exceptions.PermissionDenied(_("You may not change this record."))
-    # A publication state moves only through the workflow actions (a body setting it is a 400);
-    # a `published` flag (documents, events) is the secretariat's to change.
-    if hasattr(new, "published"):
-        before = old.published if old is not None else new._meta.get_field("published").get_default()
-        if before != new.published and not can_publish(user):
-            message = _("Only the secretariat publishes, returns or unpublishes.")
-            raise exceptions.PermissionDenied({"published": [message]})
+
+
+def check_fields(user, old, new):
+    """Refuse (403, naming each field) a change to a field the user may not write (FIELD_RULES)."""
+    refused = refused_fields(user, old, new)
+    if refused:
+        raise exceptions.PermissionDenied({name: [reason] for name, reason in refused.items()})
+
+
+def check_delete(user, obj):
+    """Refuse deleting a record the user may not write (403) or that a published project uses (409)."""
+    if not can_write(user, obj):
+        raise exceptions.PermissionDenied(_("You may not change this record."))
+    reason = deletion_refused(obj)
+    if reason:
+        raise Conflict(reason)

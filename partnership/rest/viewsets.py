@@ -23,7 +23,7 @@ from ..permissions import scoped
 from .filtering import FilterBackend, StrictQueryString
 from .pagination import Pagination
 from .pending import pending_response
-from .permissions import AnonThrottle, StaffWrites, check_model_permission, check_write
+from .permissions import AnonThrottle, StaffWrites, check_delete, check_model_permission, check_write
 from .renderers import CSVRenderer
 
 FORMAT_PARAMETER = OpenApiParameter(
@@ -119,7 +119,8 @@ class StaffWriteViewSet(PublicReadOnlyViewSet, mixins.CreateModelMixin, mixins.U
 
     An editor's change to a live record waits for the secretariat (partnership/pending.py).
 
-    Deleting is left to the admin, which shows what else a deletion would take with it.
+    Deleting is left to the admin, which shows what else a deletion would take with it, except for
+    shared reference data (SharedRecordDeletes): refused while a published project uses the record.
     """
 
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
@@ -180,3 +181,19 @@ class StaffWriteViewSet(PublicReadOnlyViewSet, mixins.CreateModelMixin, mixins.U
         if change is None:
             return self.respond(stored, 200)
         return pending_response(self.request, stored, change, 202)
+
+    def destroy(self, request, *args, **kwargs):
+        # Only for viewsets that add "delete" to http_method_names (SharedRecordDeletes).
+        self.check_model_permission("delete")
+        instance = self.get_object()
+        check_delete(request.user, instance)
+        instance._history_user = request.user
+        with transaction.atomic():
+            instance.delete()
+        return Response(status=204)
+
+
+class SharedRecordDeletes:
+    # Shared reference data may be deleted through the API, unless a published project uses it.
+
+    http_method_names = [*StaffWriteViewSet.http_method_names, "delete"]

@@ -14,15 +14,17 @@ from django.http import HttpResponseRedirect
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from partnership.admin import FileTransferMixin, badge
+from partnership.admin import FieldRulesMixin, FileTransferMixin, badge
 from partnership.models import WorkingGroup
 from partnership.permissions import (
+    EDITOR_READS,
     GROUP_PATHS,
     can_publish,
     can_view,
     can_write,
     editable_working_groups,
     is_secretariat,
+    locked_fields,
     scoped,
 )
 from partnership.workflow import apply_to_each, available, move_of, reason_of, transition
@@ -40,7 +42,7 @@ def limit_choices(db_field, request, kwargs):
         if not is_secretariat(request.user):
             # An editor's project must stay in one of their groups, or it would vanish from view.
             kwargs["required"] = True
-    elif remote._meta.model_name in GROUP_PATHS:
+    elif remote._meta.model_name in GROUP_PATHS or remote._meta.model_name in EDITOR_READS:
         kwargs["queryset"] = scoped(request.user, remote._default_manager.all())
     return kwargs
 
@@ -92,8 +94,6 @@ class ScopedAdminMixin(PendingChangeAdminMixin):
 
     #: Fields only the publication workflow changes: never a form, an import or a revert.
     workflow_fields = ()
-    #: Fields only the secretariat changes; kept as stored when anyone else saves.
-    publisher_fields = ()
 
     def save_model(self, request, obj, form, change):
         self.keep_protected_fields(request, obj)
@@ -103,8 +103,9 @@ class ScopedAdminMixin(PendingChangeAdminMixin):
         super().save_model(request, obj, form, change)
 
     def keep_protected_fields(self, request, obj):
-        """Undo what a form or a revert to an old version did to workflow and secretariat fields."""
-        keep = [*self.workflow_fields, *([] if can_publish(request.user) else self.publisher_fields)]
+        """Undo what a form or a revert to an old version did to workflow fields and to fields the
+        user's role may not write (partnership.permissions.FIELD_RULES)."""
+        keep = [*self.workflow_fields, *locked_fields(request.user, self.model)]
         if not keep:
             return
         stored = type(obj)._default_manager.filter(pk=obj.pk).values(*keep).first() if obj.pk else None
@@ -118,7 +119,7 @@ class ScopedFileTransferMixin(FileTransferMixin):
         return is_secretariat(request.user) and super().has_import_permission(request)
 
 
-class ScopedInlineMixin:
+class ScopedInlineMixin(FieldRulesMixin):
     extra = 0
     show_change_link = True
     formset = LiveRowsFormSet

@@ -7,7 +7,6 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
 from partnership.admin import DemoListFilter, TranslatedHistoryAdmin, badge, demo_column
-from partnership.permissions import can_publish
 
 from .. import workflow
 from ..models import Document, ProgressUpdate, Project, ProjectLocation, ProjectParticipant, Task
@@ -79,9 +78,6 @@ class DocumentInline(ScopedInlineMixin, TranslationTabularInline):
     model = Document
     fields = [main_language("title"), "kind", "file", "url", "published"]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [] if can_publish(request.user) else ["published"]
-
 
 # --- projects ----------------------------------------------------------------------------------
 
@@ -90,7 +86,6 @@ class DocumentInline(ScopedInlineMixin, TranslationTabularInline):
 class ProjectAdmin(ScopedAdminMixin, WorkflowAdminMixin, ScopedFileTransferMixin, TranslatedHistoryAdmin):
     resource_classes = [ProjectResource]
     workflow_fields = ["publication"]
-    publisher_fields = ["review_comment", "demo"]
     list_display = [
         "code",
         "demo_column",
@@ -178,12 +173,6 @@ class ProjectAdmin(ScopedAdminMixin, WorkflowAdminMixin, ScopedFileTransferMixin
     def get_export_queryset(self, request):
         # A file row names the project's sectors: fetch them all at once, not per row.
         return super().get_export_queryset(request).prefetch_related("sectors")
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        if not can_publish(request.user):
-            fields += ["review_comment", "demo"]
-        return fields
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)

@@ -68,7 +68,6 @@ class TaskAdmin(ScopedAdminMixin, ScopedFileTransferMixin, TranslatedHistoryAdmi
 @admin.register(ProgressUpdate)
 class ProgressUpdateAdmin(ScopedAdminMixin, WorkflowAdminMixin, TranslatedHistoryAdmin):
     workflow_fields = ["publication"]
-    publisher_fields = ["review_comment"]
     list_display = [
         "reported_on",
         "title",
@@ -98,10 +97,6 @@ class ProgressUpdateAdmin(ScopedAdminMixin, WorkflowAdminMixin, TranslatedHistor
         "author",
     ]
 
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        return fields if can_publish(request.user) else [*fields, "review_comment"]
-
     def save_model(self, request, obj, form, change):
         if obj.author_id is None:
             obj.author = request.user
@@ -118,16 +113,12 @@ class ProgressUpdateAdmin(ScopedAdminMixin, WorkflowAdminMixin, TranslatedHistor
 
 @admin.register(Document)
 class DocumentAdmin(ScopedAdminMixin, TranslatedHistoryAdmin):
-    publisher_fields = ["published"]
     list_display = ["title", "project", "kind", "published", "link"]
     list_filter = ["kind", "published", working_group_filter("project__working_group")]
     list_select_related = ["project"]
     search_fields = ["title", "title_en", "url", "project__code"]
     autocomplete_fields = ["project"]
     actions = ["publish", "unpublish"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [] if can_publish(request.user) else ["published"]
 
     def has_publish_permission(self, request):
         return can_publish(request.user)

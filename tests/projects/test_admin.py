@@ -84,7 +84,8 @@ def expected(role, model_name, page):
         return 302
     if role == "secretariat":
         return 200
-    if model_name in SCOPED:
+    # Group A's organisation is named only in group A's draft: group B's editor may not see it.
+    if model_name in SCOPED or (model_name == "organisation" and page != "add"):
         if role == "editor_b" and page in ("change", "history"):
             return 403
         return 200
@@ -166,7 +167,9 @@ def test_autocomplete_of_project_offers_only_the_editors_projects(client, world,
 def test_autocomplete_of_reference_data_is_open_to_editors(client, world):
     login(client, world["editor_b"])
     found = autocomplete(client, "projects", "projectparticipant", "organisation", term="Investor")
-    assert found == {"Investor of group A", "Investor of group B"}
+    # Group A's investor is named only in group A's draft (issue 10): tests/test_visibility.py.
+    assert found == {"Investor of group B"}
+    assert autocomplete(client, "projects", "task", "responsible_organisation") >= {"Investor of group B"}
 
 
 def test_autocomplete_refuses_anonymous(client, world):
