@@ -8,7 +8,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest, Least, NullIf, Round
 from django.utils import timezone
 
@@ -252,13 +252,10 @@ class ProjectQuerySet(models.QuerySet):
         without a location keep one row, with no country)."""
         from .models import ProjectLocation
 
-        first = (
-            ProjectLocation.objects.filter(project=OuterRef("project"), country=OuterRef("country"))
-            .order_by("pk")
-            .values("pk")[:1]
-        )
-        firsts = ProjectLocation.objects.filter(pk=Subquery(first)).values("pk")
-        return self.filter(Q(locations__in=firsts) | Q(locations__isnull=True))
+        # One uncorrelated subquery (the first place of each project in each country), computed
+        # once, instead of a lookup per location row.
+        firsts = ProjectLocation.objects.order_by().values("project", "country").annotate(first=Min("pk"))
+        return self.filter(Q(locations__in=firsts.values("first")) | Q(locations__isnull=True))
 
     def totals(self):
         """Count, USD total, jobs and the number of projects whose currency has no rate."""
@@ -270,11 +267,12 @@ class ProjectQuerySet(models.QuerySet):
             unpriced=Count("pk", filter=Q(investment_amount__isnull=False, investment_usd__isnull=True)),
         )
 
-    def totals_by(self, field):
+    def totals_by(self, field, as_of=None, **measures):
         """Rows of count and USD total per value of `field`, largest USD first.
 
         `field` is one of: status, confidence, working_group, sectors, country. A project in two
-        sectors or with locations in two countries counts once in each.
+        sectors or with locations in two countries counts once in each. `measures` are more
+        aggregates over the projects' figures on `as_of`, computed in the same query.
         """
         key = {
             "status": "status",
@@ -284,14 +282,15 @@ class ProjectQuerySet(models.QuerySet):
             "country": "locations__country",
         }[field]
         queryset = self.one_row_per_country() if field == "country" else self
+        queryset = queryset.with_figures(as_of) if measures else queryset.with_usd()
         rows = (
-            queryset.with_usd()
-            .order_by()
+            queryset.order_by()
             .values(key)
             .annotate(
                 count=Count("pk", distinct=True),
                 usd=Coalesce(Sum("investment_usd"), Value(0, output_field=models.DecimalField())),
                 unpriced=Count("pk", filter=Q(investment_amount__isnull=False, investment_usd__isnull=True)),
+                **measures,
             )
             .order_by("-usd", key)
         )

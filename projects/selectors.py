@@ -131,14 +131,15 @@ def names_for(field, keys):
 
 def breakdown(projects, field, as_of=None):
     """Totals and progress figures per value of `field`, largest USD first, keys as clients see them."""
-    rows = projects.totals_by(field)
-    extra = progress_figures(projects, as_of, GROUP_KEYS.get(field, field))
+    # Totals and the FIGURES in one grouped query per dimension.
+    rows = projects.totals_by(field, as_of, **SUMS)
     names = names_for(field, [row["key"] for row in rows if row["key"] is not None])
     result = []
     for row in rows:
         key, name = names.get(row["key"], (None, NO_VALUE.get(field, "")))
-        others = {k: v for k, v in row.items() if k != "key"}
-        result.append({"key": key, "name": str(name), **others, **extra.get(row["key"], NO_FIGURES)})
+        figures = _figures(row)
+        others = {k: v for k, v in row.items() if k != "key" and not k.startswith("sum_")}
+        result.append({"key": key, "name": str(name), **others, **figures})
     return result
 
 
