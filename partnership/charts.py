@@ -241,9 +241,14 @@ def _places(points):
     ]
 
 
-def _dot(view, place, labelled):
+MIN_RADIUS, MAX_RADIUS = 5, 16
+
+
+def _dot(view, place, labelled, most):
     x, y = view.project(place["lat"], place["lon"])
-    radius = 5 + 2.5 * math.sqrt(place["count"] - 1)
+    # Area grows with the count, up to MAX_RADIUS for the busiest place, so that dots stay apart
+    # however large the portfolio.
+    radius = MIN_RADIUS + (MAX_RADIUS - MIN_RADIUS) * math.sqrt((place["count"] - 1) / max(most - 1, 1))
     text = place["place"] if place["count"] == 1 else f"{place['place']} ({place['count']})"
     # Labels of dots in the right part of the map go to their left, so they stay inside it.
     right = x > view.width * 0.6
@@ -293,5 +298,6 @@ def map_chart(points, *, title, desc, tile_url="", width=640, height=400, min_sp
     places = _places(points)
     largest = sorted(places, key=lambda place: -place["count"])[:LABELLED_PLACES]
     labelled = {id(place) for place in largest}
-    parts.extend(_dot(view, place, id(place) in labelled) for place in places)
+    most = max((place["count"] for place in places), default=1)
+    parts.extend(_dot(view, place, id(place) in labelled, most) for place in places)
     return _svg(width, view.height, title, desc, "".join(str(p) for p in parts), "chart--map")

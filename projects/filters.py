@@ -6,7 +6,7 @@ the parameter; the HTML list says what was wrong).
 """
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from partnership.filters import search_filter, subset_filter
@@ -14,6 +14,21 @@ from partnership.models import Country, Sector, WorkingGroup
 
 from .models import Confidence, Document, ExchangeRate, Organisation, ProgressUpdate, Project, ProjectLocation, Task
 from .search import search
+
+
+class EmptyLastOrdering(django_filters.OrderingFilter):
+    """Sorting that puts projects without the value (no investment, no tasks, no dates) last in
+    either direction, with the code breaking ties so that pages never overlap."""
+
+    def get_ordering_value(self, param):
+        value = super().get_ordering_value(param)
+        field = F(value.removeprefix("-"))
+        return field.desc(nulls_last=True) if value.startswith("-") else field.asc(nulls_last=True)
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        return qs.order_by(*qs.query.order_by, "code") if value else qs
+
 
 # Where PostgreSQL's text search is not available (SQLite), `q` matches these fields as text.
 SEARCH_FALLBACK = ("code", "title", "summary", "title_en", "summary_en")
@@ -58,7 +73,7 @@ class ProjectFilter(django_filters.FilterSet):
     behind_schedule = django_filters.BooleanFilter(
         field_name="behind_schedule", label=_("Behind schedule"), method="filter_annotated"
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = EmptyLastOrdering(
         fields=(
             ("code", "code"),
             ("title", "title"),

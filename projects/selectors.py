@@ -92,6 +92,7 @@ def report(projects, directives, as_of=None):
     """The figures and lists of a progress report on `as_of` (lists as querysets, not yet cut)."""
     return {
         "totals": projects.totals(),
+        "figures": progress_figures(projects, as_of),
         "demo_count": projects.filter(demo=True).count(),
         "by_status": totals_by(projects, "status"),
         "by_confidence": totals_by(projects, "confidence"),

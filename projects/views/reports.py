@@ -165,6 +165,7 @@ class ReportView(TemplateView):
             "as_of": as_of,
             "is_today": as_of == timezone.localdate(),
             "totals": figures["totals"],
+            "figures": figures["figures"],
             "by_status": by_status,
             "by_confidence": by_confidence,
             "by_sector": by_sector,

@@ -113,3 +113,15 @@ def test_map_sizes_dots_by_their_counts_and_names_only_the_largest_places():
     assert ">Place 7 (8)<" not in svg  # the eight smallest keep their name in the dot's title only
     assert svg.count('class="map-label"') == charts.LABELLED_PLACES
     assert "<title>P7</title>" in svg
+
+
+def test_map_dots_stay_small_however_many_projects_a_place_has():
+    """At 10,000 projects a place can hold hundreds: its dot must not cover its neighbours."""
+    points = [
+        {"lat": 41 + i, "lon": 62 + i, "label": f"P{i}", "place": f"Place {i}", "count": count, "url": "/"}
+        for i, count in enumerate([1, 40, 452, 3000])
+    ]
+    svg = charts.map_chart(points, title="Map", desc="Places")
+    radii = [float(r) for r in re.findall(r'<circle cx="[\d.]+" cy="[\d.]+" r="([\d.]+)"', svg)]
+    assert radii[0] == charts.MIN_RADIUS and max(radii) == charts.MAX_RADIUS
+    assert radii == sorted(radii)

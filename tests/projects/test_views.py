@@ -589,8 +589,8 @@ def test_query_counts_do_not_grow_with_the_portfolio(client, django_assert_num_q
         (url("projects:project-list"), 11),
         (url("projects:project-list") + "?sector=" + project.sectors.get().slug + "&status=implementation", 12),
         (url("projects:project-detail", slug=project.slug), 9),
-        (url("projects:report"), 15),
-        (url("projects:report-workinggroup", slug=project.working_group.slug), 15),
+        (url("projects:report"), 16),
+        (url("projects:report-workinggroup", slug=project.working_group.slug), 16),
         (url("projects:project-map"), 3),
     ]
     for address, queries in pages:
@@ -665,7 +665,18 @@ def test_report_lists_stop_at_the_limit_and_say_so(client, settings, monkeypatch
     response = client.get("/en/reports/")
     assert len(response.context["overdue_tasks"]) == 2 and response.context["overdue_tasks"].more
     assert "Only the first 2 are listed." in response.content.decode()
+    # The headline counts every overdue task, not the rows listed.
+    assert re.search(r"Overdue tasks</dt><dd class=\"stat__value\">3<", response.content.decode())
     monkeypatch.setattr(reports, "LIST_LIMIT", 3)
     response = client.get("/en/reports/")
     assert len(response.context["overdue_tasks"]) == 3 and not response.context["overdue_tasks"].more
     assert "Only the first" not in response.content.decode()
+
+
+def test_sorting_puts_projects_without_the_value_last_either_way(client, portfolio):
+    Project.objects.filter(slug="solar").update(investment_amount=None)
+    ProjectFigures = Project.figures.related.related_model
+    ProjectFigures.objects.filter(project__slug="solar").update(investment_usd=None)
+    for ordering in ("investment", "-investment"):
+        listed = codes(client.get(url("projects:project-list") + f"?ordering={ordering}"))
+        assert listed[-1] == Project.objects.get(slug="solar").code, ordering
