@@ -34,12 +34,6 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
-class RequestTooLarge(exceptions.APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = gettext_lazy("The request body is too large.")
-    default_code = "too_large"
-
-
 class ServiceUnavailable(exceptions.APIException):
     """The database does not answer; DRF adds Retry-After from `wait`."""
 
