@@ -8,9 +8,9 @@ it is empty when the error is about the request as a whole (not found, throttled
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError
 from django.db.models import ProtectedError
 from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
