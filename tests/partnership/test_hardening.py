@@ -223,6 +223,16 @@ def test_every_answer_has_a_permissions_policy(client, api):
         assert "camera=()" in response["Permissions-Policy"]
 
 
+def test_https_only_sites_redirect_plain_http_but_not_the_health_check(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_HSTS_SECONDS = 31536000
+    response = client.get(url("projects:home"))
+    assert response.status_code == 301 and response["Location"].startswith("https://")
+    assert client.get("/healthz").status_code == 200
+    secure = client.get(url("projects:home"), secure=True)
+    assert secure.status_code == 200 and secure["Strict-Transport-Security"] == "max-age=31536000"
+
+
 def test_a_draft_preview_is_private_and_a_published_page_is_not(client, secretariat):
     draft = f.ProjectFactory(publication="draft")
     published = f.ProjectFactory()
