@@ -281,10 +281,23 @@ def test_backups_keep_the_tokens_when_asked(tmp_path, secretariat):
     assert tokens_in(backup(tmp_path, "--with-tokens")) == [token.key]
 
 
-def test_an_outage_met_outside_the_views_answers_503_too(secretariat, outage):
-    """A signed-in visitor's public page: the page cache reads the session before any view runs."""
+class QueryingMiddleware:
+    """A middleware that reads the database before any view runs (as the session's would)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from projects.models import Project
+
+        Project.objects.exists()
+        return self.get_response(request)
+
+
+def test_an_outage_met_outside_the_views_answers_503_too(settings, outage):
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, f"{__name__}.QueryingMiddleware"]
     client = Client(raise_request_exception=False)
-    client.force_login(secretariat)
     outage.begin()
     response = client.get(url("projects:project-list"))
     assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert "Briefly unavailable" in response.content.decode()
