@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/partnership
 
 # Test runs use throwaway settings; the server run uses DEBUG for local work.
-TEST_ENV := DEBUG=0 SECRET_KEY=test-only-secret-key MANIFEST_STATIC=0 ALLOWED_HOSTS=testserver,localhost,127.0.0.1
+TEST_ENV := DEBUG=0 PLAIN_HTTP=1 SECRET_KEY=test-only-secret-key MANIFEST_STATIC=0 ALLOWED_HOSTS=testserver,localhost,127.0.0.1
 
 .PHONY: run test test-postgres lint browser fuzz bench soak backup install migrate seed clean
 

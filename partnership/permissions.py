@@ -247,7 +247,8 @@ def setup_roles():
     """Create or refresh the two groups and their model permissions; returns what changed."""
     secretariat, made_s = Group.objects.get_or_create(name=SECRETARIAT)
     editor, made_e = Group.objects.get_or_create(name=EDITOR)
-    all_perms = Permission.objects.filter(content_type__app_label__in=APPS)
+    # The secretariat also sees and lifts login lockouts (django-axes).
+    all_perms = Permission.objects.filter(content_type__app_label__in=(*APPS, "axes"))
     secretariat.permissions.set(all_perms)
     editor.permissions.set(Permission.objects.filter(editor_permission_q()))
     return {"created": [g.name for g, made in ((secretariat, made_s), (editor, made_e)) if made]}

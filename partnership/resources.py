@@ -12,7 +12,9 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
-from import_export.formats.base_formats import CSV
+from import_export.formats.base_formats import CSV, XLSX
+from openpyxl.utils.exceptions import IllegalCharacterError
+from tablib.formats._xlsx import XLSXFormat
 
 from .exports import csv_text
 from .models import Commission, Country, TradeFigure
@@ -28,6 +30,31 @@ class SpreadsheetSafeCSV(CSV):
 
     def export_data(self, dataset, **kwargs):
         return csv_text(dataset.headers or [], dataset)
+
+
+class TextCellsXLSXFormat(XLSXFormat):
+    """tablib's XLSX writer, but a text starting with "=" stays text: openpyxl would store it as a
+    formula that the spreadsheet runs."""
+
+    @classmethod
+    def dset_sheet(cls, dataset, ws, *args, **kwargs):
+        super().dset_sheet(dataset, ws, *args, **kwargs)
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+
+
+class SpreadsheetSafeXLSX(XLSX):
+    """import-export's XLSX format, every cell written as the value it holds (never a formula);
+    characters a workbook cannot hold become \N{REPLACEMENT CHARACTER}."""
+
+    def export_data(self, dataset, **kwargs):
+        try:
+            return TextCellsXLSXFormat.export_set(dataset, **kwargs)
+        except IllegalCharacterError:
+            self._escape_illegal_chars(dataset)
+            return TextCellsXLSXFormat.export_set(dataset, **kwargs)
 
 
 class LookupWidget(widgets.ForeignKeyWidget):

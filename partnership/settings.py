@@ -5,6 +5,7 @@ safe in production: DEBUG is off unless asked for, and a missing SECRET_KEY is a
 DEBUG is on.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -52,12 +53,18 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "csp",
+    "axes",
     "partnership",
     "projects",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Permissions-Policy on every answer; an oversized body refused before anything reads it;
+    # a database outage answered 503 (partnership/middleware.py).
+    "partnership.middleware.PermissionsPolicyMiddleware",
+    "partnership.middleware.RequestSizeLimitMiddleware",
+    "partnership.middleware.DatabaseOutageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -69,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Login lockout (django-axes): after the authentication middleware.
+    "axes.middleware.AxesMiddleware",
     # ETag on every GET answer and 304 to a matching If-None-Match, cached or not.
     "django.middleware.http.ConditionalGetMiddleware",
     # Last, next to the view: it needs the user and the language, and a cached answer still
@@ -100,6 +109,11 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# A persistent connection broken by a database restart is replaced at the next request, so the
+# site recovers from an outage without a restart (until then every request answers 503).
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+# Seconds a client is told to wait (Retry-After) while the database does not answer.
+OUTAGE_RETRY_AFTER = env.int("OUTAGE_RETRY_AFTER", default=30)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Local memory by default (one copy per process); in production a Redis shared by every worker
@@ -112,6 +126,22 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # cache is on by default only in one process (DEBUG, `make run`) or with a shared cache.
 _PER_PROCESS_CACHE = CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if _PER_PROCESS_CACHE and not DEBUG else 600)
+
+# Login lockout: AXES_FAILURE_LIMIT wrong passwords for one user name from one address lock that
+# pair out for AXES_COOLOFF_MINUTES (failures older than that are forgotten). Each lockout is
+# logged (logger "axes") and listed in the admin (Access attempts), where the secretariat lifts it.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "lockout.html"
+AXES_RESET_ON_SUCCESS = True
+# The client's address by the same rule as the API's rate limit (NUM_PROXIES below).
+AXES_CLIENT_IP_CALLABLE = "partnership.middleware.client_ip"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -171,15 +201,28 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
 
 LOGIN_URL = "admin:login"
 
-# Security headers that are right for any deployment; HTTPS-only ones are opt-in.
+# Security headers. With DEBUG off the site is HTTPS-only by default: secure cookies, a redirect
+# from http:// and HSTS for a year. PLAIN_HTTP=1 turns those off for a plain-HTTP intranet (and
+# for the test runs); each can also be set on its own.
+PLAIN_HTTP = env.bool("PLAIN_HTTP", default=False)
+_HTTPS = not DEBUG and not PLAIN_HTTP
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=_HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=_HTTPS)
+# A load balancer's or monitor's health check may come over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600 if _HTTPS else 0)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", default=False) else None
+# Browser features no page of the site uses, refused for every answer.
+PERMISSIONS_POLICY = "accelerometer=(), camera=(), geolocation=(), gyroscope=(), microphone=(), payment=(), usb=()"
+
+# Request bodies other than file uploads (JSON, forms) are refused above this size with 413;
+# uploaded files have their own limit. JSON nested deeper than API_MAX_JSON_DEPTH is a 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
+API_MAX_JSON_DEPTH = env.int("API_MAX_JSON_DEPTH", default=32)
 
 # A strict Content-Security-Policy: nothing inline, nothing from another host.
 # MAP_TILE_URL (below) is the one exception, allowed only when it is set.
@@ -226,9 +269,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "partnership.rest.renderers.CSVRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["partnership.rest.parsers.LimitedJSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": env.str("API_ANON_RATE", default="120/minute")},
+    # The client's address is the connection's (REMOTE_ADDR) unless the site is behind this many
+    # trusted proxies, each adding to X-Forwarded-For; then the address the nearest one saw.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "EXCEPTION_HANDLER": "partnership.rest.errors.api_exception_handler",
     "DATETIME_FORMAT": "iso-8601",
 }
@@ -279,6 +325,10 @@ CORS_EXPOSE_HEADERS = ["ETag", "Link", "X-Total-Count", "Retry-After"]
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Exports never write a cell a spreadsheet would run as a formula. The admin's own formats
+# (partnership/resources.py) write CSV through the site's CSV writer and formula-like XLSX cells as
+# text; this setting covers any stock format besides.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 LOGGING = {
     "version": 1,

@@ -13,6 +13,9 @@ from projects.sitemaps import SITEMAPS
 
 from . import views
 
+# While the database is down, errors outside the views answer 503 too (partnership/middleware.py).
+handler500 = "partnership.middleware.server_error"
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),

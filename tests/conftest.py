@@ -12,6 +12,14 @@ def today():
     return timezone.localdate()
 
 
+@pytest.fixture(autouse=True)
+def plain_http(settings):
+    """The test client speaks plain HTTP, as an intranet with PLAIN_HTTP=1 (Makefile's TEST_ENV),
+    also when the suite is run without that variable."""
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SECURE_HSTS_SECONDS = 0
+
+
 @pytest.fixture
 def api():
     """An anonymous API client."""

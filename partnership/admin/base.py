@@ -7,15 +7,14 @@ from django.http import Http404
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportActionMixin, ImportMixin
-from import_export.formats.base_formats import XLSX
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..permissions import deletion_refused, locked_fields
-from ..resources import SpreadsheetSafeCSV
+from ..resources import SpreadsheetSafeCSV, SpreadsheetSafeXLSX
 from ..selectors import with_counts
 
-FILE_FORMATS = [SpreadsheetSafeCSV, XLSX]
+FILE_FORMATS = [SpreadsheetSafeCSV, SpreadsheetSafeXLSX]
 
 
 class ExportSelectedMixin(ExportActionMixin):

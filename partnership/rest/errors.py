@@ -8,13 +8,15 @@ it is empty when the error is about the request as a whole (not found, throttled
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, InterfaceError, OperationalError
 from django.db.models import ProtectedError
 from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.fields import get_error_detail
@@ -30,6 +32,20 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = _("The change conflicts with the stored records.")
     default_code = "conflict"
+
+
+class ServiceUnavailable(exceptions.APIException):
+    """The database does not answer; DRF adds Retry-After from `wait`."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = gettext_lazy(
+        "The service is briefly unavailable: the database does not answer. Please try again shortly."
+    )
+    default_code = "service_unavailable"
+
+    def __init__(self):
+        super().__init__()
+        self.wait = settings.OUTAGE_RETRY_AFTER
 
 
 def flatten_errors(detail, prefix=""):
@@ -76,6 +92,9 @@ def api_exception_handler(exc, context):
         exc = exceptions.ValidationError(get_error_detail(exc))
     elif isinstance(exc, ProtectedError | IntegrityError):
         exc = Conflict()
+    elif isinstance(exc, OperationalError | InterfaceError):
+        logger.error("Database unreachable in %s: %s", context.get("view"), exc)
+        exc = ServiceUnavailable()
     response = exception_handler(exc, context)
     if response is None:
         logger.error("API error in %s", context.get("view"), exc_info=exc)

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -47,6 +48,13 @@ class ProjectDetailView(DetailView):
             )
             .with_figures()
         )
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if not self.object.is_published:
+            # A draft preview, for staff only: no shared cache may keep it.
+            patch_cache_control(response, private=True)
+        return response
 
     def get_context_data(self, **kwargs):
         project = self.object

@@ -27,6 +27,7 @@ PG_URL = os.environ.get("PG_URL", "postgres://postgres@127.0.0.1:5432/partnershi
 # Production settings, whatever the caller's environment says; throttling off so that load is not refused.
 SERVER_ENV = {
     "DEBUG": "0",
+    "PLAIN_HTTP": "1",  # gunicorn on 127.0.0.1 speaks plain HTTP, as behind a TLS proxy
     "MANIFEST_STATIC": "1",
     "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key"),
     "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",

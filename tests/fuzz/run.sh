@@ -30,6 +30,8 @@ export DEBUG="${DEBUG:-0}"
 export SECRET_KEY="${SECRET_KEY:-fuzz-only-secret-key}"
 export MANIFEST_STATIC="${MANIFEST_STATIC:-0}"
 export ALLOWED_HOSTS="${ALLOWED_HOSTS:-testserver,localhost,127.0.0.1}"
+# The throwaway server speaks plain HTTP (no redirect to https://, no secure cookies).
+export PLAIN_HTTP="${PLAIN_HTTP:-1}"
 # The fuzzer sends thousands of anonymous requests; the production limit would answer 429.
 export API_ANON_RATE="${API_ANON_RATE:-1000000/minute}"
 
@@ -103,6 +105,37 @@ echo "== fuzz: pass 2, secretariat token, writes"
 EXCLUDE=positive_data_acceptance,ignored_auth,negative_data_rejection fuzz --phases fuzzing \
   --include-method POST --include-method PUT --include-method PATCH \
   -H "Authorization: Token $TOKEN" || status=$?
+
+echo "== fuzz: pass 3, secretariat token, oversized and deeply nested bodies"
+"$PY" - "http://127.0.0.1:$port" "$TOKEN" <<'PYEOF' || status=$?
+import json, sys, urllib.error, urllib.request
+
+base, token = sys.argv[1], sys.argv[2]
+bodies = {
+    "3 MB body": (json.dumps({"title_en": "x" * 3 * 1024 * 1024}).encode(), 413),
+    "nested 100000 deep": (b"[" * 100000 + b"]" * 100000, 400),
+    "nested 5000 deep": (b"[" * 5000 + b"]" * 5000, 400),
+    "nested object 40 deep": (('{"a":' * 40 + "1" + "}" * 40).encode(), 400),
+}
+failed = 0
+for path in ("/api/v1/projects/", "/api/v1/progress-updates/", "/api/v1/tasks/"):
+    for name, (body, expected) in bodies.items():
+        request = urllib.request.Request(
+            base + path, data=body, method="POST",
+            headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
+        )
+        try:
+            answer = urllib.request.urlopen(request, timeout=30)
+            got, payload = answer.status, answer.read()
+        except urllib.error.HTTPError as error:
+            got, payload = error.code, error.read()
+        shape = set(json.loads(payload)) == {"detail", "code", "errors"} if payload.startswith(b"{") else False
+        if got != expected or not shape:
+            print(f"   {path} {name}: {got} (expected {expected} in the error shape)", file=sys.stderr)
+            failed += 1
+print(f"   {3 * len(bodies) - failed} of {3 * len(bodies)} limit checks answered as expected")
+sys.exit(1 if failed else 0)
+PYEOF
 
 # A 5xx the checks above might not see (e.g. during shrinking) still fails the run.
 if grep -q "Traceback\|Internal Server Error" "$WORK/server.log" 2>/dev/null; then

@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -7,10 +8,14 @@ ROOT = Path(__file__).resolve().parents[2]
 PRINT = "import django; django.setup(); from django.conf import settings as s; "
 
 
-def run_settings(code, **env):
-    base = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DATABASE_URL", "ALLOWED_HOSTS")}
+# Variables of the test run itself (TEST_ENV) that each test sets as it needs.
+RUN_VARIABLES = ("SECRET_KEY", "DEBUG", "DATABASE_URL", "ALLOWED_HOSTS", "PLAIN_HTTP", "MANIFEST_STATIC")
+
+
+def run_settings(code, *, command=None, **env):
+    base = {k: v for k, v in os.environ.items() if k not in RUN_VARIABLES}
     return subprocess.run(
-        [sys.executable, "-c", PRINT + code],
+        command or [sys.executable, "-c", PRINT + code],
         env={**base, "DJANGO_SETTINGS_MODULE": "partnership.settings", "ENV_FILE": "/nonexistent/.env", **env},
         cwd=ROOT,
         capture_output=True,
@@ -71,3 +76,34 @@ def test_page_cache_is_off_in_production_without_a_shared_cache():
     assert run_settings(show, SECRET_KEY=key, CACHE_URL="redis://127.0.0.1:6379/1").stdout.strip() == "600"
     assert run_settings(show, SECRET_KEY=key, PAGE_CACHE_SECONDS="30").stdout.strip() == "30"
     assert run_settings(show, DEBUG="1").stdout.strip() == "600"
+
+
+def test_outside_debug_the_site_is_https_only_unless_plain_http():
+    show = "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS)"
+    key = "x" * 50
+    assert run_settings(show, SECRET_KEY=key).stdout.split() == ["True", "True", "True", "31536000"]
+    assert run_settings(show, SECRET_KEY=key, PLAIN_HTTP="1").stdout.split() == ["False", "False", "False", "0"]
+    assert run_settings(show, DEBUG="1").stdout.split() == ["False", "False", "False", "0"]
+
+
+def test_client_address_and_lockout_come_from_the_environment():
+    show = "print(s.REST_FRAMEWORK['NUM_PROXIES'], s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME.seconds)"
+    key = "x" * 50
+    assert run_settings(show, SECRET_KEY=key).stdout.split() == ["0", "5", "900"]
+    changed = run_settings(show, SECRET_KEY=key, NUM_PROXIES="1", AXES_FAILURE_LIMIT="3", AXES_COOLOFF_MINUTES="60")
+    assert changed.stdout.split() == ["1", "3", "3600"]
+
+
+def test_check_deploy_with_only_the_required_variables_warns_only_of_hsts_subdomains_and_preload():
+    import secrets
+
+    result = run_settings(
+        None,
+        command=[sys.executable, "manage.py", "check", "--deploy"],
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="tracker.example.org",
+        DEBUG="0",
+    )
+    assert result.returncode == 0, result.stderr
+    warnings = sorted(set(re.findall(r"\((\w+\.\w+)\)", result.stderr + result.stdout)))
+    assert warnings == ["security.W005", "security.W021"], result.stderr
