@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..uploads import ACCEPTED, validate_upload
 from .base import TimeStamped, check_date_order, date_order_check
 from .commission import Commission, Country, WorkingGroup
 
@@ -141,7 +142,9 @@ class Agreement(TimeStamped):
     in_force_until = models.DateField(_("in force until"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SIGNED)
     url = models.URLField(_("link"), blank=True)
-    file = models.FileField(_("file"), upload_to="agreements/", blank=True)
+    file = models.FileField(
+        _("file"), upload_to="agreements/", blank=True, validators=[validate_upload], help_text=ACCEPTED
+    )
     summary = models.TextField(_("summary"), blank=True)
     source = models.TextField(_("source"), blank=True)
 

@@ -199,7 +199,7 @@ class Document(TimeStamped):
         upload_to=documents.document_upload_to,
         storage=documents.document_storage,
         blank=True,
-        validators=[documents.validate_document_file],
+        validators=[documents.validate_upload],
         help_text=documents.ACCEPTED,
     )
     original_name = models.CharField(_("original file name"), max_length=255, blank=True, editable=False)
