@@ -162,6 +162,7 @@ FIELD_RULES = {
     ("projects.progressupdate", "review_comment"): SECRETARIAT,
     ("projects.document", "published"): SECRETARIAT,
     ("projects.organisation", "demo"): SECRETARIAT,
+    ("projects.exchangerate", "demo"): SECRETARIAT,
     ("partnership.event", "published"): SECRETARIAT,
     ("partnership.event", "demo"): SECRETARIAT,
 }

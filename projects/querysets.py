@@ -91,11 +91,19 @@ def _count_subquery(queryset):
     )
 
 
-def usd_rate_subquery(currency_ref="investment_currency", date_ref="rate_date"):
-    """Units of the currency per US dollar on the rate date (the latest rate when no date)."""
+def rates_for_q(demo):
+    """The rates a project may use: a real project (demo False) only real rates, a demo project
+    demo or real ones. `demo` is the project's flag, a bool or an expression such as OuterRef."""
+    return Q(demo=False) | Q(demo=demo)
+
+
+def usd_rate_subquery(currency_ref="investment_currency", date_ref="rate_date", demo_ref="demo"):
+    """Units of the currency per US dollar on the rate date (the latest rate when no date), among
+    the rates the project may use (`rates_for_q`)."""
     from .models import ExchangeRate
 
     rates = ExchangeRate.objects.filter(
+        rates_for_q(OuterRef(demo_ref)),
         currency=OuterRef(currency_ref),
         date__lte=Coalesce(OuterRef(date_ref), Value(datetime.date.max)),
     ).order_by("-date")
@@ -368,9 +376,10 @@ class ExchangeRateQuerySet(RefreshingQuerySet):
         for currency in set(currencies):
             stored_figures.refresh_currency(currency)
 
-    def latest_for(self, currency, on=None):
-        """The rate in force for a currency on a date (the newest one on or before it)."""
-        qs = self.filter(currency=currency)
+    def latest_for(self, currency, on=None, demo=False):
+        """The rate in force for a currency on a date (the newest one on or before it), among the
+        rates a project with this `demo` flag may use (`rates_for_q`): real ones only by default."""
+        qs = self.filter(rates_for_q(demo), currency=currency)
         if on:
             qs = qs.filter(date__lte=on)
         return qs.order_by("-date").first()

@@ -88,7 +88,7 @@ class TaskResource(StrictModelResource):
 class ExchangeRateResource(StrictModelResource):
     class Meta:
         model = ExchangeRate
-        fields = ["currency", "date", "units_per_usd", "source"]
+        fields = ["currency", "date", "units_per_usd", "source", "demo"]
         import_id_fields = ["currency", "date"]
         clean_model_instances = True
         skip_unchanged = True

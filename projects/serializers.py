@@ -61,7 +61,7 @@ class OrganisationSerializer(ModelValidatingSerializer):
 class ExchangeRateSerializer(ModelValidatingSerializer):
     class Meta:
         model = ExchangeRate
-        fields = ["id", "currency", "date", "units_per_usd", "source", "updated"]
+        fields = ["id", "currency", "date", "units_per_usd", "source", "demo", "updated"]
 
 
 # --- projects -------------------------------------------------------------------------------------

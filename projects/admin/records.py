@@ -178,7 +178,8 @@ class OrganisationAdmin(ScopedAdminMixin, TranslatedHistoryAdmin):
 @admin.register(ExchangeRate)
 class ExchangeRateAdmin(ScopedAdminMixin, ScopedFileTransferMixin, HistoryAdmin):
     resource_classes = [ExchangeRateResource]
-    list_display = ["currency", "date", "units_per_usd", "source"]
-    list_filter = ["currency"]
+    list_display = ["currency", "date", "units_per_usd", "source", "demo_column"]
+    list_filter = ["currency", DemoListFilter]
     search_fields = ["currency", "source"]
     date_hierarchy = "date"
+    demo_column = demo_column

@@ -192,7 +192,7 @@ class Project(TimeStamped):
             return self.investment_amount
         from .work import ExchangeRate  # the rate table lives with the figures it feeds
 
-        rate = ExchangeRate.objects.latest_for(self.investment_currency, self.rate_date)
+        rate = ExchangeRate.objects.latest_for(self.investment_currency, self.rate_date, demo=self.demo)
         if rate is None:
             return None
         return (self.investment_amount / rate.units_per_usd).quantize(Decimal("0.01"))

@@ -57,10 +57,17 @@ def publication_for(i):
 
 
 def _ensure_rates():
+    """The fictional rates, marked demo so that they price demo projects only (rows from a seed
+    made before the mark existed are marked too)."""
+    ExchangeRate.objects.filter(source=DEMO_RATE_SOURCE, demo=False).update(demo=True)
     existing = set(ExchangeRate.objects.values_list("currency", "date"))
     rates = [
         ExchangeRate(
-            currency=cur, date=datetime.date(year, 1, 1), units_per_usd=Decimal(value), source=DEMO_RATE_SOURCE
+            currency=cur,
+            date=datetime.date(year, 1, 1),
+            units_per_usd=Decimal(value),
+            source=DEMO_RATE_SOURCE,
+            demo=True,
         )
         for cur, years in DEMO_RATES.items()
         for year, value in years.items()
