@@ -64,6 +64,9 @@ ERRORS = {
     "429": "Too many requests from this address; see the Retry-After header.",
 }
 READ_ERRORS = ("400", "404", "406", "429")
+# Reads for staff only (a record's pending change): who asks matters, as for writes.
+STAFF_READ_ERRORS = ("400", "401", "403", "404", "406", "429")
+STAFF_READS = ("/pending/",)
 WRITE_ERRORS = ("400", "401", "403", "404", "406", "409", "415", "429")
 
 
@@ -72,11 +75,14 @@ def document_errors(result, generator, request, public):
     components = result.setdefault("components", {})
     components.setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     reference = {"$ref": "#/components/schemas/Error"}
-    for path in result.get("paths", {}).values():
+    for name, path in result.get("paths", {}).items():
         for method, operation in path.items():
             responses = operation.setdefault("responses", {})
             reading = method == "get"
-            for code in READ_ERRORS if reading else WRITE_ERRORS:
+            codes = WRITE_ERRORS
+            if reading:
+                codes = STAFF_READ_ERRORS if name.endswith(STAFF_READS) else READ_ERRORS
+            for code in codes:
                 responses.setdefault(
                     code, {"description": ERRORS[code], "content": {"application/json": {"schema": reference}}}
                 )
