@@ -7,7 +7,8 @@ page cache on in Redis (BENCH_CACHE_URL, emptied first). wrk holds SOAK_CONNECTI
 over a mix of public pages, API calls and a few 404s (soak.lua), SOAK_WARMUP seconds (20) first,
 then SOAK_SECONDS (60) measured; each worker's resident memory is read after the warm-up and at the end.
 
-With SOAK_FAULT=1 (`make soak-fault`) PostgreSQL is stopped mid-soak and started again (fault.py).
+With SOAK_FAULT=1 (`make soak-fault`) PostgreSQL is stopped mid-soak and started again (fault.py);
+with SOAK_CACHE=0 the page cache is off and every request reaches the database.
 
     make soak
     SOAK_PROJECTS=500 SOAK_TASKS=5000 make soak     # a quick run while working
@@ -47,6 +48,7 @@ PROJECTS = int(os.environ.get("SOAK_PROJECTS", "10000"))
 TASKS = int(os.environ.get("SOAK_TASKS", str(10 * PROJECTS)))
 MAX_GROWTH = float(os.environ.get("SOAK_MAX_RSS_GROWTH", "0.10"))
 FAULT = os.environ.get("SOAK_FAULT", "0") == "1"
+CACHE = os.environ.get("SOAK_CACHE", "1") == "1"  # 0: every request reaches the database
 
 LANGUAGES = ["en", "ru", "kk", "uz"]
 PAGES = [
@@ -160,6 +162,10 @@ def soak(server, paths_file):
     return problems
 
 
+def cache():
+    return warm_cache() if CACHE else {"CACHE_URL": "dummycache://"}
+
+
 def main():
     ensure_wrk()
     if FAULT:
@@ -167,7 +173,7 @@ def main():
     print(f"Soak: {PROJECTS} projects, {TASKS} tasks on PostgreSQL{' with an outage' if FAULT else ''}", flush=True)
     with database() as env:
         grow_portfolio(env, PROJECTS, TASKS)
-        with static_files(env) as env, Server({**env, **warm_cache()}, "gunicorn-soak") as server:
+        with static_files(env) as env, Server({**env, **cache()}, "gunicorn-soak") as server:
             paths = mix(server.base)
             paths_file = OUTPUT / "soak-paths.txt"
             paths_file.write_text("\n".join(paths) + "\n")
