@@ -11,7 +11,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/partnership
 # Test runs use throwaway settings; the server run uses DEBUG for local work.
 TEST_ENV := DEBUG=0 PLAIN_HTTP=1 SECRET_KEY=test-only-secret-key MANIFEST_STATIC=0 ALLOWED_HOSTS=testserver,localhost,127.0.0.1
 
-.PHONY: run test test-postgres lint browser fuzz bench soak backup install migrate seed clean
+.PHONY: run test test-postgres lint browser fuzz bench soak soak-fault backup install migrate seed clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -59,8 +59,12 @@ fuzz: $(STAMP)
 bench: $(STAMP)
 	cd tests/bench && PG_URL=$(PG_URL) ../../$(PY) run.py
 
+# The soak makes and drops <name>_soak_bench; soak-fault stops and starts PostgreSQL mid-run (see tests/bench/fault.py).
 soak: $(STAMP)
 	PG_URL=$(PG_URL) bash tests/bench/soak.sh
+
+soak-fault: $(STAMP)
+	SOAK_FAULT=1 PG_URL=$(PG_URL) bash tests/bench/soak.sh
 
 backup: $(STAMP)
 	DEBUG=1 $(PY) manage.py backup
