@@ -19,7 +19,7 @@ PAGES = [
     ("report: sector", "/en/reports/sectors/{sector}/", 0.5, 0.33, None),
     ("map", "/en/map/", 0.5, None, 1 * MB),
     ("sitemap.xml (index)", "/sitemap.xml", 0.5, None, 10 * MB),
-    ("sitemap: projects, last page", "/sitemap-projects.xml?p={sitemap_page}", 0.5, None, 10 * MB),
+    ("sitemap: projects, a full page", "/sitemap-projects.xml?p=1", 0.5, None, 10 * MB),
     ("API project list", "/api/v1/projects/", 0.3, 0.5, None),
     ("API project detail", "/api/v1/projects/{project}/", 0.3, 0.5, None),
     ("API summary", "/api/v1/summary/", 0.5, 0.33, None),

@@ -1,6 +1,6 @@
 """Prints, as JSON, what the bench's URLs need: a published project from the middle of the directory,
-the working group and sector with the most published projects, page 50 of the directory (or its
-last page, for a quick run with fewer projects) and the last page of the projects' sitemap."""
+the working group and sector with the most published projects, and page 50 of the directory (or its
+last page, for a quick run with fewer projects)."""
 
 import json
 
@@ -12,7 +12,6 @@ from django.db.models import Count, Q  # noqa: E402
 
 from partnership.models import Sector, WorkingGroup  # noqa: E402
 from projects.models import Project  # noqa: E402
-from projects.sitemaps import ProjectSitemap  # noqa: E402
 from projects.views.directory import PAGE_SIZE  # noqa: E402
 
 published = Project.objects.published()
@@ -22,9 +21,4 @@ is_published = Q(projects__in=published)
 group = WorkingGroup.objects.annotate(n=Count("projects", filter=is_published)).order_by("-n", "slug").first()
 sector = Sector.objects.annotate(n=Count("projects", filter=is_published)).order_by("-n", "slug").first()
 page = min(50, -(-published.count() // PAGE_SIZE))
-sitemap_page = ProjectSitemap().paginator.num_pages
-print(
-    json.dumps(
-        {"project": project, "group": group.slug, "sector": sector.slug, "page": page, "sitemap_page": sitemap_page}
-    )
-)
+print(json.dumps({"project": project, "group": group.slug, "sector": sector.slug, "page": page}))
