@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from partnership.models import Agreement, Country, Directive, Sector, WorkingGroup
+from partnership.permissions import scoped
 from partnership.serializers import (
     ModelValidatingSerializer,
     SectorRefSerializer,
@@ -258,12 +259,20 @@ def project_ref():
     return serializers.SlugRelatedField(slug_field="slug", queryset=Project.objects.all())
 
 
+class VisibleOrganisationField(serializers.PrimaryKeyRelatedField):
+    """An organisation the writer may see (partnership.permissions.scoped): an editor cannot name,
+    and so learn of, one that only other groups' drafts name; such an id is "does not exist"."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        organisations = Organisation.objects.all()
+        return scoped(request.user, organisations) if request is not None else organisations.none()
+
+
 class TaskSerializer(ModelValidatingSerializer):
     project = project_ref()
     project_code = serializers.CharField(source="project.code", read_only=True)
-    responsible_organisation = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.all(), allow_null=True, required=False
-    )
+    responsible_organisation = VisibleOrganisationField(allow_null=True, required=False)
     responsible_organisation_name = serializers.CharField(
         source="responsible_organisation.name", read_only=True, allow_null=True
     )

@@ -171,3 +171,19 @@ def test_editors_may_not_delete_shared_records(make_editor, shared):
     for kind, model in [("sector", Sector), ("agreement", Agreement), ("country", Country), ("directive", Directive)]:
         assert_error(client_for(editor).delete(API[kind](shared["unused"][kind])), 403)
         assert model.objects.filter(pk=shared["unused"][kind].pk).exists()
+
+
+def test_an_editor_cannot_name_a_hidden_organisation_on_a_task_through_the_api(world):
+    """Naming it would show its name back on the task: the id is refused as if it did not exist."""
+    secret = Organisation.objects.get(name="Secret investor of A")
+    seen = Organisation.objects.get(name="Investor of B")
+    draft_b = Project.objects.get(code="KZUZ-B01")
+    api = client_for(world["editor_b"])
+    body = {"project": draft_b.slug, "title": "Survey", "responsible_organisation": secret.pk}
+    assert_error(api.post("/api/v1/tasks/", body, format="json"), 400, "responsible_organisation")
+    assert not draft_b.tasks.exists()
+    created = api.post("/api/v1/tasks/", {**body, "responsible_organisation": seen.pk}, format="json")
+    assert created.status_code == 201 and created.json()["responsible_organisation_name"] == "Investor of B"
+    # The secretariat may name any organisation.
+    anyone = client_for(world["secretariat"]).post("/api/v1/tasks/", body, format="json")
+    assert anyone.status_code == 201
