@@ -321,9 +321,11 @@ class RefreshingQuerySet(models.QuerySet):
 
     def update(self, **kwargs):
         with transaction.atomic():
-            touched = list(self.refresh_keys())
+            # The rows by primary key: after the update they may no longer match this filter.
+            rows = self.model.objects.filter(pk__in=list(self.values_list("pk", flat=True)))
+            before = list(rows.refresh_keys())
             result = super().update(**kwargs)
-            self.refresh_after(touched + list(self.model.objects.filter(pk__in=self.values("pk")).refresh_keys()))
+            self.refresh_after(before + list(rows.refresh_keys()))
         return result
 
 

@@ -107,3 +107,10 @@ def test_bulk_deletes_and_updates_refresh_the_figures_too():
     assert stored(project).task_weight == 0 and stored(project).progress is None
     ExchangeRate.objects.filter(currency="KZT").delete()
     assert stored(project).investment_usd is None
+
+
+def test_a_bulk_update_that_moves_rows_out_of_its_own_filter_refreshes_both_sides():
+    first, second = f.ProjectFactory(), f.ProjectFactory()
+    f.TaskFactory(project=first, status=Task.Status.DONE, completed_date=timezone.localdate())
+    Task.objects.filter(project=first).update(project=second)
+    assert stored(first).task_weight == 0 and stored(second).progress == pytest.approx(100.0)
