@@ -29,6 +29,7 @@ from partnership.models import (
 )
 
 from ..models import Organisation, Project, ProjectLocation, ProjectParticipant, Publication
+from . import translations
 from .upsert import Tally, upsert
 
 DATA = Path(__file__).resolve().parent / "data" / "facts.json"
@@ -56,7 +57,7 @@ def put(tally, model, row, key, refs=None, m2m=None, skip=()):
 @transaction.atomic
 def load_facts(path=DATA):
     """Load or refresh the facts; returns a Tally of what changed."""
-    facts = json.loads(Path(path).read_text(encoding="utf-8"))
+    facts = translations.merge(json.loads(Path(path).read_text(encoding="utf-8")))
     tally = Tally()
     with translation.override("en"):
         known = load_commission(tally, facts)
