@@ -162,6 +162,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Almaty")
 USE_TZ = True
+# Kazakh and Uzbek date and number formats (Django has none for Kazakh); see partnership/formats/.
+# Numbers in text are grouped only where a filter asks (money, intcomma), so years stay "2024".
+FORMAT_MODULE_PATH = ["partnership.formats"]
 
 # Translatable content falls back to English where staff have not translated a field yet.
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"

@@ -217,7 +217,7 @@ class TradeView(TemplateView):
             {
                 "year": figure.year,
                 "value": figure.turnover_usd,
-                "text": money(figure.turnover_usd).replace(" USD", ""),
+                "text": money(figure.turnover_usd, ""),
                 "estimate": figure.estimate,
             }
             for figure in figures

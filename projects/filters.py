@@ -83,6 +83,23 @@ class ProjectFilter(django_filters.FilterSet):
             ("planned_end", "planned_end"),
             ("updated", "updated"),
         ),
+        # django-filter keys an ascending label by the field and a descending one by "-" + parameter.
+        field_labels={
+            "code": _("Code (A–Z)"),
+            "-code": _("Code (Z–A)"),
+            "title": _("Title (A–Z)"),
+            "-title": _("Title (Z–A)"),
+            "investment_usd": _("Investment (smallest first)"),
+            "-investment": _("Investment (largest first)"),
+            "progress": _("Progress (least first)"),
+            "-progress": _("Progress (most first)"),
+            "planned_start": _("Planned start (earliest first)"),
+            "-planned_start": _("Planned start (latest first)"),
+            "planned_end": _("Planned end (earliest first)"),
+            "-planned_end": _("Planned end (latest first)"),
+            "updated": _("Last updated (oldest first)"),
+            "-updated": _("Last updated (newest first)"),
+        },
         label=_("Sort by"),
     )
 

@@ -11,7 +11,10 @@ import functools
 
 import django_filters
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.forms.utils import pretty_name
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.filters import BaseCSVFilter
@@ -61,6 +64,20 @@ def strict_copy(filter_):
     return strict
 
 
+def ordering_labels(model, fields):
+    """Sort labels in the reader's language, "Date (ascending)" and "Date (descending)", from each
+    field's verbose name; lazy, because the FilterSet is built once for every language."""
+    labels = {}
+    for name in fields:
+        try:
+            field = capfirst(model._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:
+            field = pretty_name(name)
+        labels[name] = format_lazy(gettext_lazy("{field} (ascending)"), field=field)
+        labels[f"-{name}"] = format_lazy(gettext_lazy("{field} (descending)"), field=field)
+    return labels
+
+
 @functools.cache
 def api_filterset(base, model, search=(), ordering=()):
     """The FilterSet an endpoint uses: the site's `base` (or an empty one) plus API extras.
@@ -73,7 +90,9 @@ def api_filterset(base, model, search=(), ordering=()):
     if search and "q" not in attrs:
         attrs["q"] = search_filter(*search)
     if ordering and "ordering" not in attrs:
-        attrs["ordering"] = django_filters.OrderingFilter(fields=ordering, label=gettext_lazy("Sort by"))
+        attrs["ordering"] = django_filters.OrderingFilter(
+            fields=ordering, field_labels=ordering_labels(model, ordering), label=gettext_lazy("Sort by")
+        )
     attrs["Meta"] = type("Meta", (), {"model": model, "fields": []})
     name = base.__name__ if base is not django_filters.FilterSet else f"{model.__name__}Filter"
     return type(f"API{name}", (base,), attrs)

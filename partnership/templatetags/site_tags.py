@@ -1,12 +1,12 @@
 """Template helpers of the public site: untranslated-content notes, money and percentages."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.conf import settings
-from django.contrib.humanize.templatetags.humanize import intcomma, intword
+from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import get_language
+from django.utils.translation import get_language, npgettext, pgettext
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -36,28 +36,84 @@ def fallback_lang(obj, field):
     return ""
 
 
+# Russian takes the genitive singular after a fraction ("5,6 миллиарда"), the form of 2–4; Kazakh
+# and Uzbek nouns do not change after a number, and English "billion" has one form after a number.
+# So 2 picks the right form for a fraction in every site language.
+FRACTION_COUNT = 2
+MILLION = Decimal(10**6)
+BILLION = Decimal(10**9)
+
+
+def _number(value, decimals=0):
+    """A number with the language's decimal separator and thousands grouping ("1 234,5" in ru)."""
+    return number_format(value, decimals, use_l10n=True, force_grouping=True)
+
+
+def _scaled(value):
+    """`value` in billions or millions to one decimal: (rounded figure, scale) or (None, None)."""
+    for scale, larger in ((BILLION, None), (MILLION, BILLION)):
+        if abs(value) >= scale:
+            figure = (value / scale).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+            if larger is not None and abs(figure) * scale >= larger:  # 999.96 million is 1 billion
+                return Decimal(1).copy_sign(value), larger
+            return figure, scale
+    return None, None
+
+
 @register.filter
 def money(value, currency="USD"):
-    """An amount with its currency: full figures below a million, '1.2 billion' above."""
+    """An amount with its currency in words of the language: "5.6 billion USD",
+    "5,6 миллиарда долларов США", "5,6 миллиард АҚШ доллары", "5,6 milliard AQSH dollari".
+
+    From a million up the figure is rounded to one decimal with "million" or "billion"; below a
+    million the full figure is shown (as `exact_money`). `currency` "" shows the figure alone
+    (the label says USD); a currency other than USD follows as its ISO code ("27 миллиардов KZT").
+
+    Plural forms come from the catalogs through npgettext, which chooses the form from an integer:
+    a whole figure ("21 billion") is passed as is; a fraction ("5.6 billion") has no integer of
+    its own, so FRACTION_COUNT stands in for it (see there for why 2 is right in every language).
+    """
     if value in (None, ""):
         return "—"
     value = Decimal(value)
-    text = intword(int(value)) if abs(value) >= 1_000_000 else intcomma(int(round(value)))
+    figure, scale = _scaled(value)
+    if figure is None:
+        return exact_money(value, currency)
+    whole = figure == figure.to_integral_value()
+    count = int(abs(figure)) if whole else FRACTION_COUNT
+    number = _number(figure, 0 if whole else 1)
+    if scale == BILLION:
+        text = npgettext("amount", "%(amount)s billion", "%(amount)s billion", count) % {"amount": number}
+    else:
+        text = npgettext("amount", "%(amount)s million", "%(amount)s million", count) % {"amount": number}
+    if currency == "USD":
+        # After "billion"/"million" the currency does not depend on the figure ("долларов США").
+        return pgettext("after billion or million", "%(amount)s USD") % {"amount": text}
     return f"{text} {currency}".strip()
 
 
 @register.filter
 def exact_money(value, currency="USD"):
+    """A whole amount with grouping per language: "51,923,077 USD", "51 923 077 долларов США".
+
+    For USD the currency's words agree with the figure (ru "21 доллар США", "22 доллара США");
+    `currency` "" shows the figure alone; any other currency follows as its ISO code.
+    """
     if value in (None, ""):
         return "—"
-    return f"{intcomma(int(round(Decimal(value))))} {currency}".strip()
+    whole = int(Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    number = _number(whole)
+    if currency == "USD":
+        return npgettext("whole amount", "%(amount)s USD", "%(amount)s USD", abs(whole)) % {"amount": number}
+    return f"{number} {currency}".strip()
 
 
 @register.filter
 def percent(value):
+    """A whole percentage with the language's grouping: "45%"."""
     if value in (None, ""):
         return "—"
-    return f"{round(float(value))}%"
+    return f"{_number(round(float(value)))}%"
 
 
 @register.filter

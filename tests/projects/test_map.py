@@ -58,7 +58,7 @@ def test_map_page_shows_one_dot_and_row_per_place_linking_to_the_directory(clien
     assert "Navoi, Navoi region, Uzbekistan: 2 projects" in body
     rows = re.findall(r'<tr><th scope="row"><a href="([^"]+)">([^<]+)</a>.*?<td class="num">(\d+)</td>', body)
     assert [(name, count) for _, name, count in rows] == [("Navoi", "2"), ("Almaty", "1"), ("Zarafshan", "1")]
-    assert '<td class="num">7.0 million</td>' in body
+    assert '<td class="num">7 million</td>' in body
     assert "Hidden" not in body and "Secret" not in body
     listed = client.get(rows[0][0].replace("&amp;", "&")).content.decode()
     assert "Solar plant" in listed and "Copper mine" in listed and "Wind farm" in listed
