@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from ..uploads import ACCEPTED, validate_upload
@@ -236,7 +237,11 @@ class PortfolioFigure(TimeStamped):
     """The size of the joint portfolio as officially reported on a day: projects and investment."""
 
     # Plain choices for now; the coordinator unifies them with the shared date precision.
-    PRECISION_CHOICES = [("day", _("day")), ("month", _("month")), ("year", _("year"))]
+    PRECISION_CHOICES = [
+        ("day", _("known to the day")),
+        ("month", _("known to the month")),
+        ("year", _("known to the year")),
+    ]
 
     commission = models.ForeignKey(
         Commission, on_delete=models.PROTECT, related_name="portfolio_figures", verbose_name=_("commission")
@@ -244,7 +249,9 @@ class PortfolioFigure(TimeStamped):
     date = models.DateField(
         _("date reported"), help_text=_("When only the month or year is known, the first day of it.")
     )
-    date_precision = models.CharField(_("date known to the"), max_length=5, choices=PRECISION_CHOICES, default="day")
+    date_precision = models.CharField(
+        _("precision of the date"), max_length=5, choices=PRECISION_CHOICES, default="day"
+    )
     project_count = models.PositiveIntegerField(_("projects"))
     investment_usd = models.DecimalField(
         _("investment (USD)"),
@@ -284,6 +291,11 @@ class PortfolioFigure(TimeStamped):
 
     def __str__(self):
         return f"{self.commission} {self.date:%Y-%m-%d}: {self.project_count}"
+
+    def date_label(self):
+        """The date as precisely as it is known: "5 April 2024", "December 2022" or "2022"."""
+        formats = {"month": "YEAR_MONTH_FORMAT", "year": "Y"}
+        return date_format(self.date, formats.get(self.date_precision, "DATE_FORMAT"))
 
     def clean(self):
         if self.date and self.date_precision in ("month", "year") and self.date.day != 1:
