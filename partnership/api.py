@@ -12,11 +12,12 @@ from .models import (
     Event,
     Meeting,
     Person,
+    PortfolioFigure,
     Sector,
     TradeFigure,
     WorkingGroup,
 )
-from .rest.viewsets import FORMAT_PARAMETER, SharedRecordDeletes, StaffWriteViewSet
+from .rest.viewsets import FORMAT_PARAMETER, PublicReadOnlyViewSet, SharedRecordDeletes, StaffWriteViewSet
 
 SLUG = r"[-a-zA-Z0-9_]+"
 ID = r"[0-9]{1,18}"
@@ -144,6 +145,20 @@ class TradeFigureViewSet(StaffWriteViewSet):
     filterset_class = filters.TradeFigureFilter
     lookup_value_regex = ID
     ordering_fields = ("year", "turnover_usd")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List portfolio figures", parameters=[FORMAT_PARAMETER]),
+    retrieve=extend_schema(summary="One portfolio figure", parameters=[FORMAT_PARAMETER]),
+)
+class PortfolioFigureViewSet(PublicReadOnlyViewSet):
+    """The size of the joint portfolio as officially reported over time, each figure with its source."""
+
+    queryset = PortfolioFigure.objects.select_related("commission")
+    serializer_class = serializers.PortfolioFigureSerializer
+    filterset_class = filters.PortfolioFigureFilter
+    lookup_value_regex = ID
+    ordering_fields = ("date", "project_count", "investment_usd")
 
 
 @documented("event", "events")

@@ -124,6 +124,48 @@ def trade_chart(rows, *, title, desc, target=None, target_text="", width=560, he
     return _svg(width, height, title, desc, "".join(str(p) for p in parts), "chart--trade")
 
 
+def series_chart(points, *, title, desc, width=560, height=240):
+    """A figure over time: dots joined by a line, placed by date, each labelled with its value.
+
+    A point is a dict with `date` (a date), `value`, `text` (the value as the reader should see
+    it) and `label` (the date as the reader should see it).
+    """
+    points = sorted(points, key=lambda p: p["date"])
+    top = max((float(p["value"] or 0) for p in points), default=0) * 1.15 or 1
+    left, right, bottom, plot_h = 24, 24, 28, height - 28 - 24
+    first = points[0]["date"].toordinal() if points else 0
+    span = (points[-1]["date"].toordinal() - first) if points else 0
+
+    def xy(point):
+        share = (point["date"].toordinal() - first) / span if span else 0.5
+        return left + share * (width - left - right), height - bottom - plot_h * float(point["value"] or 0) / top
+
+    parts = [f'<line class="chart-axis" x1="0" y1="{height - bottom}" x2="{width}" y2="{height - bottom}"></line>']
+    if len(points) > 1:
+        line = " ".join(f"{_r(x)},{_r(y)}" for x, y in map(xy, points))
+        parts.append(f'<polyline class="chart-axis" fill="none" points="{line}"></polyline>')
+    for point in points:
+        x, y = xy(point)
+        parts.append(
+            format_html(
+                '<g class="chart-row"><circle class="bar bar--trade" cx="{}" cy="{}" r="5"></circle>'
+                '<text class="chart-value" x="{}" y="{}" text-anchor="middle">{}</text>'
+                '<text class="chart-label" x="{}" y="{}" text-anchor="middle">{}</text></g>',
+                _r(x),
+                _r(y),
+                _r(x),
+                _r(y - 10),
+                point["text"],
+                _r(x),
+                height - bottom + 18,
+                point["label"],
+            )
+        )
+    if not points:
+        parts.append('<text class="chart-empty" x="0" y="20">—</text>')
+    return _svg(width, height, title, desc, "".join(str(p) for p in parts), "chart--series")
+
+
 # --- map -------------------------------------------------------------------------------------------
 
 TILE = 256

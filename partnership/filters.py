@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Agreement, CoChair, Directive, Event, Meeting, Person, TradeFigure, WorkingGroup
+from .models import Agreement, CoChair, Directive, Event, Meeting, Person, PortfolioFigure, TradeFigure, WorkingGroup
 
 
 def search_filter(*fields):
@@ -124,6 +124,14 @@ class TradeFigureFilter(django_filters.FilterSet):
 
     class Meta:
         model = TradeFigure
+        fields = []
+
+
+class PortfolioFigureFilter(django_filters.FilterSet):
+    commission = django_filters.CharFilter(field_name="commission__slug", label=_("Commission"))
+
+    class Meta:
+        model = PortfolioFigure
         fields = []
 
 

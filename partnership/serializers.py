@@ -21,6 +21,7 @@ from .models import (
     Event,
     Meeting,
     Person,
+    PortfolioFigure,
     Sector,
     TradeFigure,
     WorkingGroup,
@@ -285,6 +286,26 @@ class TradeFigureSerializer(ModelValidatingSerializer):
             "source_note",
             "updated",
         ]
+
+
+class PortfolioFigureSerializer(serializers.ModelSerializer):
+    commission = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = PortfolioFigure
+        fields = [
+            "id",
+            "commission",
+            "date",
+            "date_precision",
+            "project_count",
+            "investment_usd",
+            "investment_over",
+            "source",
+            "source_url",
+            "updated",
+        ]
+        read_only_fields = fields
 
 
 class EventSerializer(ModelValidatingSerializer):

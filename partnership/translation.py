@@ -16,6 +16,7 @@ from .models import (
     Event,
     Meeting,
     Person,
+    PortfolioFigure,
     Sector,
     TradeFigure,
     WorkingGroup,
@@ -72,7 +73,7 @@ class EventTranslation(TranslationOptions):
     fields = ("title", "place", "description")
 
 
-for model in (Country, Sector, Person, CoChair, Meeting, Directive, Agreement, TradeFigure, Event):
+for model in (Country, Sector, Person, CoChair, Meeting, Directive, Agreement, TradeFigure, PortfolioFigure, Event):
     simple_history.register(model)
 simple_history.register(Commission, m2m_fields=[Commission.countries.field])
 simple_history.register(WorkingGroup, m2m_fields=[WorkingGroup.sectors.field])

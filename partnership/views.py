@@ -19,7 +19,17 @@ from django.views.generic import DetailView, ListView, TemplateView
 from . import charts
 from .filters import AgreementFilter, DirectiveFilter, EventFilter, MeetingFilter, WorkingGroupFilter
 from .lists import FilteredListView
-from .models import Agreement, CoChair, Commission, Directive, Event, Meeting, TradeFigure, WorkingGroup
+from .models import (
+    Agreement,
+    CoChair,
+    Commission,
+    Directive,
+    Event,
+    Meeting,
+    PortfolioFigure,
+    TradeFigure,
+    WorkingGroup,
+)
 from .templatetags.site_tags import money
 
 
@@ -88,8 +98,29 @@ class CommissionView(TemplateView):
             meetings=commission.meetings.all()[:5],
             latest_trade=commission.trade_figures.order_by("-year").first(),
             totals=published_projects().filter(working_group__commission=commission).totals(),
+            portfolio=portfolio_series(commission),
             **kwargs,
         )
+
+
+def portfolio_series(commission):
+    """The official portfolio figures as a chart and a table, beside this tracker's own count of real projects."""
+    figures = list(PortfolioFigure.objects.filter(commission=commission).order_by("date"))
+    points = [
+        {"date": figure.date, "value": figure.project_count, "text": figure.project_count, "label": figure.date_label()}
+        for figure in figures
+    ]
+    return {
+        "figures": figures,
+        "chart": charts.series_chart(
+            points,
+            title=_("Joint projects in the official portfolio"),
+            desc=_("The number of joint projects in the portfolio as officially reported on each date."),
+        )
+        if figures
+        else "",
+        "tracked": published_projects().filter(working_group__commission=commission, demo=False).count(),
+    }
 
 
 class WorkingGroupListView(FilteredListView):

@@ -12,6 +12,7 @@ from ..models import (
     Directive,
     Event,
     Meeting,
+    PortfolioFigure,
     TradeFigure,
 )
 from ..resources import TradeFigureResource
@@ -105,6 +106,19 @@ class TradeFigureAdmin(FileTransferMixin, HistoryAdmin):
     ordering = ["commission", "-year"]
 
     estimate_badge = flag_column("estimate", _("estimate"), "estimate")
+
+
+@admin.register(PortfolioFigure)
+class PortfolioFigureAdmin(HistoryAdmin):
+    list_display = ["commission", "date", "date_precision", "project_count", "investment_usd", "over_badge", "source"]
+    list_filter = ["commission", "date_precision"]
+    list_select_related = ["commission"]
+    search_fields = ["source", "source_url"]
+    autocomplete_fields = ["commission"]
+    ordering = ["commission", "-date"]
+    date_hierarchy = "date"
+
+    over_badge = flag_column("investment_over", _("more than"), "estimate")
 
 
 @admin.register(Event)

@@ -20,6 +20,7 @@ from .meetings import (  # noqa: F401
     Event,
     EventQuerySet,
     Meeting,
+    PortfolioFigure,
     TradeFigure,
     overdue_directive_q,
 )

@@ -1,10 +1,12 @@
 """What the commission meets about, decides and signs: meetings, directives, agreements, trade, events."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from ..uploads import ACCEPTED, validate_upload
@@ -229,6 +231,79 @@ class TradeFigure(TimeStamped):
 
     def __str__(self):
         return f"{self.commission} {self.year}"
+
+
+class PortfolioFigure(TimeStamped):
+    """The size of the joint portfolio as officially reported on a day: projects and investment."""
+
+    # Plain choices for now; the coordinator unifies them with the shared date precision.
+    PRECISION_CHOICES = [
+        ("day", _("known to the day")),
+        ("month", _("known to the month")),
+        ("year", _("known to the year")),
+    ]
+
+    commission = models.ForeignKey(
+        Commission, on_delete=models.PROTECT, related_name="portfolio_figures", verbose_name=_("commission")
+    )
+    date = models.DateField(
+        _("date reported"), help_text=_("When only the month or year is known, the first day of it.")
+    )
+    date_precision = models.CharField(
+        _("precision of the date"), max_length=5, choices=PRECISION_CHOICES, default="day"
+    )
+    project_count = models.PositiveIntegerField(_("projects"))
+    investment_usd = models.DecimalField(
+        _("investment (USD)"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    investment_over = models.BooleanField(
+        _("more than"), default=False, help_text=_("The source gives the investment as “over” this amount.")
+    )
+    source = models.CharField(_("source"), max_length=300)
+    source_url = models.URLField(_("source link"), blank=True)
+
+    class Meta:
+        ordering = ["commission", "date"]
+        verbose_name = _("portfolio figure")
+        verbose_name_plural = _("portfolio figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commission", "date"],
+                name="one_portfolio_figure_per_date",
+                violation_error_message=_("This commission already has a portfolio figure for that date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(investment_usd__isnull=True) | Q(investment_usd__gte=0),
+                name="portfolio_investment_not_negative",
+                violation_error_message=_("The investment cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(investment_over=False) | Q(investment_usd__isnull=False),
+                name="portfolio_over_needs_amount",
+                violation_error_message=_("“More than” needs an investment amount."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.commission} {self.date:%Y-%m-%d}: {self.project_count}"
+
+    def date_label(self):
+        """The date as precisely as it is known: "5 April 2024", "December 2022" or "2022"."""
+        formats = {"month": "YEAR_MONTH_FORMAT", "year": "Y"}
+        return date_format(self.date, formats.get(self.date_precision, "DATE_FORMAT"))
+
+    def clean(self):
+        if self.date and self.date_precision in ("month", "year") and self.date.day != 1:
+            raise ValidationError({"date": _("A date known only to the month or year is stored as its first day.")})
+        if self.date and self.date_precision == "year" and self.date.month != 1:
+            raise ValidationError({"date": _("A date known only to the year is stored as 1 January.")})
+        if self.investment_over and self.investment_usd is None:
+            raise ValidationError({"investment_usd": _("“More than” needs an investment amount.")})
 
 
 class EventQuerySet(models.QuerySet):

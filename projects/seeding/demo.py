@@ -209,10 +209,12 @@ def _updates_for(rng, project, planned_start, today, tasks):
 def _plan_project(i, code, rng, groups, rates, today):
     """The i-th demo project (not saved), with its sector slug, place and how far it lags."""
     sector_slugs = list(KINDS)
-    sector_slug = sector_slugs[i % len(sector_slugs)]
+    # Each round of the sectors starts one further on, so that the sector cycle never lines up
+    # with the publication cycle (24 long): every sector gets published projects, not only drafts.
+    sector_slug = sector_slugs[(i + i // len(sector_slugs)) % len(sector_slugs)]
     kinds, group_slug = KINDS[sector_slug]
-    if i % 7 == 3:  # spread across every working group, not only the obvious one
-        group_slug = list(groups)[i % len(groups)]
+    if i % 8 == 3:  # every working group in turn, not only the obvious one (these i are never drafts)
+        group_slug = list(groups)[(i // 8) % len(groups)]
     place = PLACES[(i * 7 + rng.randint(0, 3)) % len(PLACES)]
     kind = kinds[(i // len(sector_slugs)) % len(kinds)]
     status = STATUS_CYCLE[i % len(STATUS_CYCLE)]

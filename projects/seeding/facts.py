@@ -23,6 +23,7 @@ from partnership.models import (
     Directive,
     Meeting,
     Person,
+    PortfolioFigure,
     Sector,
     TradeFigure,
     WorkingGroup,
@@ -63,6 +64,7 @@ def load_facts(path=DATA):
         known = load_commission(tally, facts)
         load_records(tally, facts, known)
         load_projects(tally, facts, known)
+        load_portfolio_series(tally, facts, known)
     return tally
 
 
@@ -156,3 +158,9 @@ def load_projects(tally, facts, known):
         for item in row["locations"]:
             refs = {"project": project, "country": countries[item["country"]]}
             put(tally, ProjectLocation, item, ["project", "country", "region", "place"], refs=refs)
+
+
+def load_portfolio_series(tally, facts, known):
+    """The official portfolio size over time (projects and investment), each figure with its source."""
+    for row in facts.get("portfolio_series", []):
+        put(tally, PortfolioFigure, row, ["commission", "date"], refs={"commission": known["commission"]})

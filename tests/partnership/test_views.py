@@ -8,7 +8,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from partnership.models import Directive
+from partnership.models import Directive, PortfolioFigure
 from projects.models import Publication
 from tests import factories as f
 from tests.helpers import DAY, LANGUAGES, url
@@ -250,6 +250,9 @@ def bulk_commission(size, today):
     for i in range(min(size, 30)):
         f.TradeFigureFactory(commission=commission, year=1995 + i)
         f.EventFactory(commission=commission, start_date=today + (i - 15) * DAY)
+        PortfolioFigure.objects.create(
+            commission=commission, date=datetime.date(2000 + i, 1, 1), project_count=i + 1, source="Report"
+        )
     return group, meeting
 
 
@@ -257,7 +260,7 @@ def bulk_commission(size, today):
 def test_commission_page_query_counts_do_not_grow(client, django_assert_num_queries, size, today):
     group, meeting = bulk_commission(size, today)
     pages = [
-        (url("partnership:commission-detail"), 9),
+        (url("partnership:commission-detail"), 11),  # + the portfolio series and the real count
         (url("partnership:workinggroup-list"), 4),
         (url("partnership:workinggroup-detail", slug=group.slug), 10),
         (url("partnership:meeting-list"), 3),
