@@ -71,7 +71,8 @@ def usd_expression():
 def local_title(field="title"):
     """The field in the reader's language, English when it has no translation."""
     language = (translation.get_language() or "en").split("-")[0]
-    return Coalesce(NullIf(F(f"{field}_{language}"), Value("")), F(f"{field}_en"), F(field))
+    text = models.TextField()
+    return Coalesce(NullIf(F(f"{field}_{language}"), Value("")), F(f"{field}_en"), F(field), output_field=text)
 
 
 def published_at(moment, scope=None, demo=""):
@@ -91,8 +92,9 @@ def project_changes(start, end, scope=None, demo=""):
     investment since the start of `start`: one row each, with the values before and after."""
     history = Project.history.all()
     before, after = day_start(start), day_start(end + datetime.timedelta(days=1))
-    previous = last_row(history, OuterRef("id"), before)
-    public_before = previous.filter(publication=PUBLISHED)
+    # The project's last row before `start`, if it was published then (not its last published one).
+    previous = last_row(history, OuterRef(OuterRef("id")), before).values("history_id")[:1]
+    public_before = history.filter(history_id=Subquery(previous), publication=PUBLISHED)
     rows = (
         published_at(after, scope, demo)
         .annotate(
