@@ -266,3 +266,12 @@ def test_query_count_does_not_grow(client, api, story, django_assert_num_queries
     assert counts_on(response.content.decode())["status_moves"] == 1 + size
     with django_assert_num_queries(5):
         assert api.get("/api/v1/changes/?" + story["window"]).status_code == 200
+
+
+def test_page_in_russian(client, story):
+    page = client.get(url("projects:report-changes", lang="ru") + "?" + story["window"]).content.decode()
+    assert "Отчёт об изменениях" in page and "Закрытые или отменённые проекты" in page
+    response = client.get(url("projects:report-changes", lang="ru") + "?from=2024-05-01&to=2024-04-01")
+    assert (
+        response.status_code == 400 and "Дата начала должна быть не позже даты окончания." in response.content.decode()
+    )
