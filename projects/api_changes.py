@@ -2,17 +2,18 @@
 
 import datetime
 
+import django_filters
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from partnership.models import Sector, WorkingGroup
+from partnership.models import Commission, Sector, WorkingGroup
 from partnership.rest.renderers import CSVRenderer
 from partnership.rest.viewsets import FORMAT_PARAMETER, APIBehaviour
-from partnership.views import commission_or_404
 
+from .models import Project
 from .serializers import MONEY
 from .views.changes import SECTIONS, ChangesForm, commission_of, report_for
 
@@ -100,12 +101,22 @@ def lines(report, request):
     return out
 
 
+class NoFilters(django_filters.FilterSet):
+    class Meta:
+        model = Project
+        fields: list = []
+
+
 class ChangesViewSet(APIBehaviour, viewsets.ViewSet):
     """What changed between two dates: projects added, published again, closed or cancelled; status and
     confidence moves; investment added or withdrawn; tasks completed and newly overdue; directives
     given and closed. Only published projects count, with the values they had while published."""
 
     renderer_classes = [JSONRenderer, CSVRenderer]
+    # No FilterSet and no pages: the parameters below are the whole query string.
+    queryset = Project.objects.none()
+    filterset_class = NoFilters
+    pagination_class = None
     filter_actions = ()
     extra_query_params = ("from", "to", "working_group", "sector", "demo")
 
@@ -136,7 +147,7 @@ class ChangesViewSet(APIBehaviour, viewsets.ViewSet):
         if scope == "sector" and subject is None:
             raise exceptions.ValidationError({scope: [_("No sector has this slug.")]})
         if scope == "commission":
-            subject = commission_or_404()
+            subject = Commission.objects.default()  # none recorded yet: every project, an empty report
         start, end = form.window(commission_of(scope, subject))
         report = report_for(scope, subject, start, end, form.cleaned_data.get("demo") or "")
         rows = lines(report, request)

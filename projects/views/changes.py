@@ -85,6 +85,8 @@ def scope_of(scope, subject):
             Q(id__in=Project.sectors.through.objects.filter(sector=subject).values("project")),
             Directive.objects.filter(pk__in=Directive.objects.filter(working_groups__sectors=subject).values("pk")),
         )
+    if subject is None:  # the API before any commission is recorded
+        return None, Directive.objects.all()
     return Q(working_group__commission=subject), Directive.objects.filter(meeting__commission=subject)
 
 
