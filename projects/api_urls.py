@@ -11,7 +11,7 @@ from partnership import api as commission_api
 from partnership.rest.errors import api_not_found
 from partnership.rest.viewsets import Router
 
-from . import api
+from . import api, api_changes
 
 app_name = "api"
 
@@ -43,6 +43,7 @@ router.register("progress-updates", api.ProgressUpdateViewSet)
 router.register("documents", api.DocumentViewSet)
 router.register("exchange-rates", api.ExchangeRateViewSet)
 router.register("summary", api.SummaryViewSet, basename="summary")
+router.register("changes", api_changes.ChangesViewSet, basename="changes")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

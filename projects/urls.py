@@ -23,3 +23,4 @@ urlpatterns = [
     path("updates/feed/", feeds.UpdatesFeed(), name="update-feed"),
     path("working-groups/<slug:slug>/feed/", feeds.WorkingGroupUpdatesFeed(), name="workinggroup-feed"),
 ]
+urlpatterns += views.changes.urlpatterns  # the changes reports (projects/views/changes.py)

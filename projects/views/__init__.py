@@ -5,9 +5,10 @@ preview a draft project's own page). Every figure comes from the querysets, comp
 database; each page runs a fixed number of queries whatever the size of the portfolio.
 """
 
+from .changes import ChangesView
 from .directory import ProjectListView
 from .home import HomeView
 from .project import ProjectDetailView, ProjectMapView
 from .reports import ReportView
 
-__all__ = ["HomeView", "ProjectDetailView", "ProjectListView", "ProjectMapView", "ReportView"]
+__all__ = ["ChangesView", "HomeView", "ProjectDetailView", "ProjectListView", "ProjectMapView", "ReportView"]
