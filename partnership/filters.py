@@ -40,6 +40,33 @@ def subset_filter(label, subset):
     return django_filters.BooleanFilter(label=label, method=method)
 
 
+class DemoFilter(django_filters.ChoiceFilter):
+    """All records, real ones only (`real`) or demo ones only (`demo`), by a boolean demo flag.
+
+    An empty value means all, in the site's forms and in the API alike.
+    """
+
+    empty_means_all = True
+
+    def __init__(self, field_name="demo", **kwargs):
+        kwargs.setdefault("label", _("Real or demo data"))
+        kwargs.setdefault("empty_label", _("All projects"))
+        kwargs.setdefault(
+            "error_messages",
+            {"invalid_choice": _("“%(value)s” is not a choice here: use “real”, “demo”, or leave it empty for all.")},
+        )
+        super().__init__(
+            field_name=field_name,
+            choices=[("real", _("Real projects only")), ("demo", _("Demo projects only"))],
+            **kwargs,
+        )
+
+    def filter(self, qs, value):
+        if value not in ("real", "demo"):
+            return qs
+        return qs.filter(**{self.field_name: value == "demo"})
+
+
 class WorkingGroupFilter(django_filters.FilterSet):
     q = search_filter("name", "name_en", "mandate")
     active = django_filters.BooleanFilter(label=_("Active"))
@@ -139,6 +166,7 @@ class EventFilter(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=Event.Kind.choices, label=_("Kind"))
     upcoming = subset_filter(_("Upcoming"), lambda: Event.objects.upcoming(timezone.localdate()))
     year = django_filters.NumberFilter(field_name="start_date__year", min_value=1990, max_value=2100, label=_("Year"))
+    demo = DemoFilter()
 
     class Meta:
         model = Event

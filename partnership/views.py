@@ -141,7 +141,8 @@ class WorkingGroupListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         rows = {row["key"]: row for row in published_projects().totals_by("working_group")}
-        return super().get_context_data(portfolio=rows, **kwargs)
+        demo_included = any(row["demo_count"] for row in rows.values())
+        return super().get_context_data(portfolio=rows, demo_included=demo_included, **kwargs)
 
 
 class WorkingGroupDetailView(DetailView):

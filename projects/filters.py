@@ -9,7 +9,7 @@ import django_filters
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from partnership.filters import search_filter, subset_filter
+from partnership.filters import DemoFilter, search_filter, subset_filter
 from partnership.models import Country, Sector, WorkingGroup
 
 from .models import Confidence, Document, ExchangeRate, Organisation, ProgressUpdate, Project, ProjectLocation, Task
@@ -34,7 +34,22 @@ class EmptyLastOrdering(django_filters.OrderingFilter):
 SEARCH_FALLBACK = ("code", "title", "summary", "title_en", "summary_en")
 
 
-class ProjectFilter(django_filters.FilterSet):
+class PortfolioFilter(django_filters.FilterSet):
+    """Real projects, demo ones or both: the one filter of every page and feed that adds projects up.
+
+    The directory, the reports, the home page's figures, the map and the feeds read it (through
+    this FilterSet or the ProjectFilter that extends it); the API's lists of projects' children
+    filter on their project's flag with the same DemoFilter.
+    """
+
+    demo = DemoFilter()
+
+    class Meta:
+        model = Project
+        fields = []
+
+
+class ProjectFilter(PortfolioFilter):
     """The project directory's filters. Investment filters need `Project.objects.with_usd()`."""
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
@@ -150,6 +165,7 @@ class TaskFilter(django_filters.FilterSet):
     overdue = subset_filter(_("Overdue"), lambda: Task.objects.overdue())
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lt", label=_("Due before"))
     due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", label=_("Due on or after"))
+    demo = DemoFilter("project__demo")
 
     class Meta:
         model = Task
@@ -166,6 +182,7 @@ class ProgressUpdateFilter(django_filters.FilterSet):
     reported_before = django_filters.DateFilter(
         field_name="reported_on", lookup_expr="lte", label=_("Reported on or before")
     )
+    demo = DemoFilter("project__demo")
 
     class Meta:
         model = ProgressUpdate
@@ -175,6 +192,7 @@ class ProgressUpdateFilter(django_filters.FilterSet):
 class DocumentFilter(django_filters.FilterSet):
     project = django_filters.CharFilter(field_name="project__slug", label=_("Project (slug)"))
     kind = django_filters.MultipleChoiceFilter(choices=Document.Kind.choices, label=_("Kind"))
+    demo = DemoFilter("project__demo")
 
     class Meta:
         model = Document
@@ -185,6 +203,7 @@ class OrganisationFilter(django_filters.FilterSet):
     q = search_filter("name", "name_en")
     country = django_filters.CharFilter(field_name="country__code", label=_("Country code"))
     kind = django_filters.MultipleChoiceFilter(choices=Organisation.Kind.choices, label=_("Kind"))
+    demo = DemoFilter()
 
     class Meta:
         model = Organisation
@@ -195,6 +214,7 @@ class ExchangeRateFilter(django_filters.FilterSet):
     currency = django_filters.CharFilter(field_name="currency", label=_("Currency"))
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("From"))
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("To"))
+    demo = DemoFilter()
 
     class Meta:
         model = ExchangeRate

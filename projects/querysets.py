@@ -273,6 +273,7 @@ class ProjectQuerySet(models.QuerySet):
             jobs_planned=Coalesce(Sum("jobs_planned"), 0),
             jobs_created=Coalesce(Sum("jobs_created"), 0),
             unpriced=Count("pk", filter=Q(investment_amount__isnull=False, investment_usd__isnull=True)),
+            **demo_parts(),
         )
 
     def totals_by(self, field, as_of=None, **measures):
@@ -298,11 +299,25 @@ class ProjectQuerySet(models.QuerySet):
                 count=Count("pk", distinct=True),
                 usd=Coalesce(Sum("investment_usd"), Value(0, output_field=models.DecimalField())),
                 unpriced=Count("pk", filter=Q(investment_amount__isnull=False, investment_usd__isnull=True)),
+                **demo_parts(distinct=True),
                 **measures,
             )
             .order_by("-usd", key)
         )
         return [{"key": row.pop(key), **row} for row in rows]
+
+
+def demo_parts(distinct=False):
+    """Count and USD total of the real and of the demo projects, apart, for totals' aggregates."""
+    zero = Value(0, output_field=models.DecimalField())
+    return {
+        f"{part}_{name}": expression
+        for part, q in (("real", Q(demo=False)), ("demo", Q(demo=True)))
+        for name, expression in (
+            ("count", Count("pk", filter=q, distinct=distinct)),
+            ("usd", Coalesce(Sum("investment_usd", filter=q), zero)),
+        )
+    }
 
 
 class RefreshingQuerySet(models.QuerySet):

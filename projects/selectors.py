@@ -90,10 +90,11 @@ def overdue_tasks(projects, as_of=None):
 
 def report(projects, directives, as_of=None):
     """The figures and lists of a progress report on `as_of` (lists as querysets, not yet cut)."""
+    totals = projects.totals()
     return {
-        "totals": projects.totals(),
+        "totals": totals,
         "figures": progress_figures(projects, as_of),
-        "demo_count": projects.filter(demo=True).count(),
+        "demo_count": totals["demo_count"],
         "by_status": totals_by(projects, "status"),
         "by_confidence": totals_by(projects, "confidence"),
         "by_sector": totals_by(projects, "sectors"),
@@ -199,6 +200,7 @@ def directory_facets(projects, filterset):
         _facet("region", _("Region"), _region_counts(others("region")), chosen("region"), single=True),
         _investment_facet(others("investment_min", "investment_max"), filterset.form.data),
         _facet("start_year", _("Planned start year"), _year_counts(others("start_year")), chosen("start_year"), True),
+        _facet("demo", _("Real or demo data"), _demo_counts(others("demo")), chosen("demo"), single=True),
     ]
 
 
@@ -224,6 +226,23 @@ def _related_counts(model, path, ids):
 def _choice_counts(field, choices, ids):
     counts = dict(Project.objects.filter(pk__in=ids).order_by().values_list(field).annotate(n=Count("pk")))
     return [(value, label, counts.get(value, 0)) for value, label in choices.choices]
+
+
+DEMO_CHOICES = [("real", False, gettext_lazy("Real projects only")), ("demo", True, gettext_lazy("Demo projects only"))]
+
+
+def _demo_counts(ids):
+    """(value, label, count) of the real and of the demo projects among `ids`, in one query."""
+    counts = dict(Project.objects.filter(pk__in=ids).order_by().values_list("demo").annotate(n=Count("pk")))
+    return [(value, label, counts.get(flag, 0)) for value, flag, label in DEMO_CHOICES]
+
+
+def demo_in(facets):
+    """How many demo projects the directory's list holds, read from its `demo` facet."""
+    facet = next((facet for facet in facets if facet["name"] == "demo"), None)
+    if facet is None or any(option["selected"] and option["value"] == "real" for option in facet["options"]):
+        return 0
+    return sum(option["count"] for option in facet["options"] if option["value"] == "demo")
 
 
 def _region_counts(ids):
@@ -335,8 +354,9 @@ def map_places(projects):
     A place is a country, region and place name, grouped on the English names (what the
     directory's region filter matches) and shown in this language. Each row has the `country`
     (a Country), `region`, `place`, `region_en`, the number of `projects` there, their `usd` total
-    (of those with a known rate), `unpriced` (those without one) and the mean `lat` and `lon` of
-    the place's recorded coordinates, rounded to three decimals (None when none has them).
+    (of those with a known rate), `unpriced` (those without one), `demo` (how many of them are
+    demo projects) and the mean `lat` and `lon` of the place's recorded coordinates, rounded to
+    three decimals (None when none has them).
     """
     language = _language()
     rows = (
@@ -353,6 +373,7 @@ def map_places(projects):
                 distinct=True,
                 filter=Q(project__investment_amount__isnull=False, project__figures__investment_usd__isnull=True),
             ),
+            demo=Count("project", distinct=True, filter=Q(project__demo=True)),
             lat=Avg("latitude"),
             lon=Avg("longitude"),
         )

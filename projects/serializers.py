@@ -347,6 +347,10 @@ class TotalsSerializer(serializers.Serializer):
     unpriced = serializers.IntegerField(help_text="Projects with an amount but no exchange rate (not in `usd`).")
     jobs_planned = serializers.IntegerField()
     jobs_created = serializers.IntegerField()
+    real_count = serializers.IntegerField(help_text="Real projects (not demo data).")
+    real_usd = serializers.DecimalField(**MONEY, help_text="Investment of the real projects in US dollars.")
+    demo_count = serializers.IntegerField(help_text="Demo projects (fictional, for demonstration).")
+    demo_usd = serializers.DecimalField(**MONEY, help_text="Investment of the demo projects in US dollars.")
     progress = serializers.FloatField(
         allow_null=True,
         help_text="Share of all task weight done (0–100), as the site's progress report shows it.",
@@ -364,6 +368,10 @@ class TotalsRowSerializer(serializers.Serializer):
     count = serializers.IntegerField()
     usd = serializers.DecimalField(**MONEY)
     unpriced = serializers.IntegerField()
+    real_count = serializers.IntegerField(help_text="Real projects (not demo data).")
+    real_usd = serializers.DecimalField(**MONEY)
+    demo_count = serializers.IntegerField(help_text="Demo projects (fictional, for demonstration).")
+    demo_usd = serializers.DecimalField(**MONEY)
     progress = serializers.FloatField(allow_null=True, help_text="Share of all task weight done (0–100).")
     mean_progress = serializers.FloatField(allow_null=True, help_text="Average of the projects' progress (0–100).")
     overdue_tasks = serializers.IntegerField()

@@ -162,7 +162,11 @@ class StrictQueryString:
     def text_query_params(self):
         """Parameters where an empty value means "no filter" (free text, slugs, codes)."""
         text = (django_filters.CharFilter, django_filters.ModelMultipleChoiceFilter)
-        return {name for name, filter_ in self.query_filters().items() if type(filter_) in text}
+        return {
+            name
+            for name, filter_ in self.query_filters().items()
+            if type(filter_) in text or getattr(filter_, "empty_means_all", False)
+        }
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

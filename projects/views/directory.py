@@ -48,7 +48,12 @@ class ProjectListView(FilteredListView):
         except PageNotInList as exc:
             return self.page_not_found(exc, query=query, facets=[])
         facets = self.facets(self.filterset, published.with_figures())
-        context.update(projects=context["page"].object_list, facets=facets, active=self.active_filters(facets, query))
+        context.update(
+            projects=context["page"].object_list,
+            facets=facets,
+            active=self.active_filters(facets, query),
+            demo_count=selectors.demo_in(facets),
+        )
         return self.render_to_response(context)
 
     @staticmethod

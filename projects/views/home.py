@@ -9,25 +9,36 @@ from partnership.views import main_commission
 
 from .. import selectors
 from ..models import ProgressUpdate, Project
+from .demo import DemoScope
 from .figures import sector_rows, status_rows
 
 
-class HomeView(TemplateView):
+class HomeView(DemoScope, TemplateView):
+    """The overview; `?demo=real` (or `demo`) limits its figures and lists to that kind of project."""
+
     template_name = "projects/home.html"
 
+    def get(self, request, *args, **kwargs):
+        self.demo_filter(Project.objects.published())
+        errors = self.demo_errors()
+        context = self.get_context_data(errors=errors, **kwargs)
+        return self.render_to_response(context, status=400 if errors else 200)
+
     def get_context_data(self, **kwargs):
-        published = Project.objects.published()
+        published = self.demo_scoped(Project.objects.published())
+        totals = published.totals()
         commission = main_commission()
         trade = TradeFigure.objects.filter(commission=commission).order_by("-year").first() if commission else None
         by_sector = sector_rows(selectors.totals_by(published, "sectors"))
         by_status = status_rows(selectors.totals_by(published, "status"))
         return super().get_context_data(
             commission=commission,
-            totals=published.totals(),
-            demo_count=published.filter(demo=True).count(),
+            totals=totals,
+            demo_count=totals["demo_count"],
+            demo_choice=self.demo_choice(),
             tasks_done=selectors.progress_figures(published)["progress"],
             trade=trade,
-            updates=ProgressUpdate.objects.published().select_related("project")[:6],
+            updates=self.demo_scoped(ProgressUpdate.objects.published(), "project__demo").select_related("project")[:6],
             events=Event.objects.published().upcoming().order_by("start_date")[:4],
             by_sector=by_sector,
             by_status=by_status,

@@ -14,6 +14,7 @@ from partnership.models import Directive
 
 from .. import selectors
 from ..models import Document, ProgressUpdate, Project, ProjectLocation, ProjectParticipant, Publication, Task
+from .demo import DemoScope
 
 
 def api_url(slug):
@@ -91,27 +92,41 @@ class ProjectDetailView(DetailView):
         )
 
 
-class ProjectMapView(TemplateView):
-    """Every place where a published project is carried out, one dot and one table row per place."""
+class ProjectMapView(DemoScope, TemplateView):
+    """Every place where a published project is carried out, one dot and one table row per place.
+
+    `?demo=real` (or `demo`) maps that kind of project only.
+    """
 
     template_name = "projects/project_map.html"
     # The table lists the places with the most projects; the rest are a link away in the directory.
     table_rows = 200
 
+    def get(self, request, *args, **kwargs):
+        self.demo_filter(Project.objects.none())
+        errors = self.demo_errors()
+        if errors:
+            context = super().get_context_data(errors=errors, places=[], demo_choice="", **kwargs)
+            return self.render_to_response(context, status=400)
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
-        projects = Project.objects.published()
+        projects = self.demo_scoped(Project.objects.published())
+        demo_choice = self.demo_choice()
         places = selectors.map_places(projects)
         for place in places:
-            place["url"] = directory_url(place["country"], place["region_en"])
+            place["url"] = directory_url(place["country"], place["region_en"], demo_choice)
             place["name"] = ", ".join(filter(None, [place["place"], place["region"], place["country"].name]))
         # Each country's name at the middle of its plotted locations, to orient the reader.
         areas = selectors.country_centres(projects)
         located = [place for place in places if place["lat"] is not None]
         countries = {place["country"].pk: place["country"] for place in places}.values()
         return super().get_context_data(
+            demo_choice=demo_choice,
+            demo_included=any(place["demo"] for place in places),
             places=places[: self.table_rows],
             more_places=len(places) - self.table_rows,
-            countries=[(country, directory_url(country)) for country in sorted(countries, key=str)],
+            countries=[(country, directory_url(country, "", demo_choice)) for country in sorted(countries, key=str)],
             map=charts.map_chart(
                 [map_point(place) for place in located],
                 title=_("Map of project locations"),
@@ -124,15 +139,18 @@ class ProjectMapView(TemplateView):
         )
 
 
-def directory_url(country, region=""):
-    """The project directory filtered to a country and, if given, a region of it."""
-    query = {"country": country.code, **({"region": region} if region else {})}
+def directory_url(country, region="", demo=""):
+    """The project directory filtered to a country and, if given, a region of it and real or demo projects."""
+    query = {"country": country.code, **({"region": region} if region else {}), **({"demo": demo} if demo else {})}
     return f"{reverse('projects:project-list')}?{urlencode(query)}"
 
 
 def map_point(place):
     """A place of `selectors.map_places` as a point of `charts.map_chart`."""
     count = ngettext("%(count)s project", "%(count)s projects", place["projects"]) % {"count": place["projects"]}
+    if place["demo"]:
+        demo = ngettext("%(count)s demo project", "%(count)s demo projects", place["demo"]) % {"count": place["demo"]}
+        count = f"{count} · {demo}"
     return {
         "lat": place["lat"],
         "lon": place["lon"],

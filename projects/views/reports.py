@@ -16,6 +16,7 @@ from partnership.views import commission_or_404
 from .. import selectors
 from ..models import Project
 from ..validators import validate_as_of
+from .demo import DemoScope
 from .figures import confidence_rows, sector_rows, status_rows
 
 # A report lists at most this many overdue tasks, late projects and stale projects each, so that
@@ -93,8 +94,11 @@ class AsOfForm(forms.Form):
         return day
 
 
-class ReportView(TemplateView):
-    """A progress report for the commission, one working group or one sector, as of a date."""
+class ReportView(DemoScope, TemplateView):
+    """A progress report for the commission, one working group or one sector, as of a date.
+
+    `?demo=real` (or `demo`) reports on that kind of project only.
+    """
 
     template_name = "projects/report.html"
     scope = "commission"
@@ -102,15 +106,23 @@ class ReportView(TemplateView):
     def get(self, request, *args, **kwargs):
         form = AsOfForm(request.GET or None)
         subject = self.get_subject()
-        if form.is_bound and not form.is_valid():
-            context = self.get_context_data(form=form, subject=subject, invalid=True)
+        self.demo_filter(Project.objects.none())
+        errors = self.demo_errors()
+        if (form.is_bound and not form.is_valid()) or errors:
+            context = self.get_context_data(form=form, subject=subject, invalid=True, errors=errors)
             return self.render_to_response(context, status=400)
         as_of = (form.cleaned_data.get("as_of") if form.is_bound else None) or timezone.localdate()
         context = self.get_context_data(form=form, subject=subject, **self.report(subject, as_of))
         return self.render_to_response(context)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(groups=WorkingGroup.objects.all(), sectors=Sector.objects.all(), **kwargs)
+        return super().get_context_data(
+            groups=WorkingGroup.objects.all(),
+            sectors=Sector.objects.all(),
+            portfolio=self.portfolio,
+            demo_choice=self.demo_choice(),
+            **kwargs,
+        )
 
     def get_subject(self):
         if self.scope == "working_group":
@@ -121,7 +133,7 @@ class ReportView(TemplateView):
         return commission_or_404(self.kwargs.get("slug"))
 
     def projects(self, subject):
-        published = Project.objects.published()
+        published = self.demo_scoped(Project.objects.published())
         if self.scope == "working_group":
             return published.filter(working_group=subject)
         if self.scope == "sector":
