@@ -5,11 +5,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationStackedInline
 
-from .. import workflow
+from .. import services, workflow
 from ..filters import in_or_out
 from ..models import (
     Agreement,
     Directive,
+    DirectiveFollowUp,
     Event,
     Meeting,
     TradeFigure,
@@ -31,9 +32,17 @@ from .base import (
 class DirectiveInline(TranslationStackedInline):
     model = Directive
     extra = 0
-    fields = [("text",), ("working_groups", "due_date", "status", "order")]
+    fields = [("text",), ("working_groups", "due_date", "status", "order"), ("source", "source_url")]
     autocomplete_fields = ["working_groups"]
     show_change_link = True
+
+
+class DirectiveFollowUpInline(TranslationStackedInline):
+    """Follow-up entries, oldest first; saving them sets the directive's status (partnership.services)."""
+
+    model = DirectiveFollowUp
+    extra = 0
+    fields = [("date", "status_after"), ("text",), ("evidence_url", "evidence_title"), ("source", "source_url")]
 
 
 @admin.register(Meeting)
@@ -67,9 +76,20 @@ class DirectiveAdmin(TranslatedHistoryAdmin):
     search_fields = ["text", "text_en", "meeting__title"]
     autocomplete_fields = ["meeting", "working_groups"]
     date_hierarchy = "due_date"
+    inlines = [DirectiveFollowUpInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_overdue()
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not DirectiveFollowUp:
+            return super().save_formset(request, form, formset, change)
+        # Through the one service the API uses too, so that the latest entry sets the status.
+        saved = formset.save(commit=False)
+        services.save_follow_ups(
+            directive=form.instance, saved=saved, deleted=formset.deleted_objects, user=request.user
+        )
+        formset.save_m2m()
 
     overdue_badge = flag_column("is_late", _("overdue"), "late")
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from partnership import charts
+from partnership.selectors import directive_follow_up
 from partnership.models import Directive, Sector, WorkingGroup
 from partnership.templatetags.site_tags import money, percent
 from partnership.views import commission_or_404
@@ -178,6 +179,9 @@ class ReportView(TemplateView):
             "stale_days": settings.STALE_UPDATE_DAYS,
             "directives": directives,
             "directive_rows": directive_rows,
+            "directive_followup": directive_follow_up(
+                self.directives(subject), as_of, scope={self.scope: getattr(subject, "slug", "")}
+            ),
         }
         return context | self.chart_context(context)
 
