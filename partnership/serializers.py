@@ -9,6 +9,7 @@ import copy
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ManyToManyField
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -281,7 +282,7 @@ class DirectiveFollowUpSerializer(ModelValidatingSerializer):
 
     def validate_directive(self, directive):
         if self.instance is not None and directive.pk != self.instance.directive_id:
-            raise serializers.ValidationError("A follow-up entry cannot move to another directive; add a new one.")
+            raise serializers.ValidationError(_("A follow-up entry cannot move to another directive; add a new one."))
         return directive
 
     def save_candidate(self):

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from partnership import charts
-from partnership.selectors import directive_follow_up
 from partnership.models import Directive, Sector, WorkingGroup
+from partnership.selectors import directive_follow_up
 from partnership.templatetags.site_tags import money, percent
 from partnership.views import commission_or_404
 
