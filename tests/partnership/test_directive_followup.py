@@ -368,3 +368,27 @@ def test_seeded_khiva_directives_show_their_follow_up_and_not_all_are_open(clien
     out = StringIO()
     call_command("seed", stdout=out)
     assert "nothing changed" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "query, status",
+    [
+        ({"directive": "99999999999999999999"}, 400),
+        ({"directive": "123456"}, 200),
+        ({"directive": "abc"}, 400),
+        ({"status_after": "finished"}, 400),
+    ],
+)
+def test_follow_up_list_filters_answer_bad_input_without_an_error_page(api, directive, query, status):
+    FollowUpFactory(directive=directive)
+    response = api.get("/api/v1/directive-follow-ups/", query)
+    assert response.status_code == status, response.content
+    if status == 200:
+        assert response.json()["results"] == []
+
+
+def test_follow_up_list_filters_by_directive(api, directive):
+    FollowUpFactory(directive=directive, text="Ours")
+    FollowUpFactory(text="Someone else's")
+    rows = api.get("/api/v1/directive-follow-ups/", {"directive": directive.pk}).json()["results"]
+    assert [row["text"] for row in rows] == ["Ours"]
