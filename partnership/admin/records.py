@@ -94,6 +94,38 @@ class DirectiveAdmin(TranslatedHistoryAdmin):
     overdue_badge = flag_column("is_late", _("overdue"), "late")
 
 
+@admin.register(DirectiveFollowUp)
+class DirectiveFollowUpAdmin(TranslatedHistoryAdmin):
+    """Every follow-up entry in one list; entries are usually added on their directive's page."""
+
+    list_display = ["date", "__str__", "directive", "status_after", "evidence_link"]
+    list_filter = ["status_after", "directive__meeting"]
+    list_select_related = ["directive"]
+    search_fields = ["text", "text_en", "directive__text", "source"]
+    autocomplete_fields = ["directive"]
+    date_hierarchy = "date"
+
+    @admin.display(description=_("evidence link"), boolean=True)
+    def evidence_link(self, obj):
+        return bool(obj.evidence_url)
+
+    def get_readonly_fields(self, request, obj=None):
+        # An entry stays with its directive (whose status it may have set); add a new one instead.
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "directive"] if obj is not None else fields
+
+    def save_model(self, request, obj, form, change):
+        # Through the one service the inline and the API use, so that the latest entry sets the status.
+        services.save_follow_ups(directive=obj.directive, saved=[obj], user=request.user)
+
+    def delete_model(self, request, obj):
+        services.save_follow_ups(directive=obj.directive, deleted=[obj], user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for entry in queryset.select_related("directive"):
+            self.delete_model(request, entry)
+
+
 @admin.register(Agreement)
 class AgreementAdmin(TranslatedHistoryAdmin):
     list_display = ["title", "kind", "status", "signed_date", "in_force_from", "in_force_until", "commission"]

@@ -392,3 +392,21 @@ def test_follow_up_list_filters_by_directive(api, directive):
     FollowUpFactory(text="Someone else's")
     rows = api.get("/api/v1/directive-follow-ups/", {"directive": directive.pk}).json()["results"]
     assert [row["text"] for row in rows] == ["Ours"]
+
+
+def test_follow_up_admin_list_add_and_delete_go_through_the_status_rule(client, secretariat, directive):
+    client.force_login(secretariat)
+    response = client.post(
+        admin_url(DirectiveFollowUp, "add"),
+        {"directive": directive.pk, "date": "2025-11-15", "text_en": "Launched.", "status_after": "done"},
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    directive.refresh_from_db()
+    assert directive.status == Directive.Status.DONE
+    entry = directive.follow_ups.get()
+    assert "Launched." in client.get(admin_url(DirectiveFollowUp, "changelist")).content.decode()
+    earlier = FollowUpFactory(directive=directive, date=datetime.date(2024, 6, 1), status_after="in_progress")
+    response = client.post(admin_url(entry, "delete", entry.pk), {"post": "yes"})
+    assert response.status_code == 302
+    directive.refresh_from_db()
+    assert directive.status == Directive.Status.IN_PROGRESS and list(directive.follow_ups.all()) == [earlier]
