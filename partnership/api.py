@@ -9,6 +9,7 @@ from .models import (
     Commission,
     Country,
     Directive,
+    DirectiveFollowUp,
     Event,
     Meeting,
     Person,
@@ -123,11 +124,24 @@ class MeetingViewSet(BySlug, StaffWriteViewSet):
 
 @documented("directive", "directives")
 class DirectiveViewSet(SharedRecordDeletes, WithOverdue, StaffWriteViewSet):
-    queryset = Directive.objects.select_related("meeting").prefetch_related("working_groups")
+    queryset = Directive.objects.select_related("meeting").prefetch_related("working_groups", "follow_ups")
     serializer_class = serializers.DirectiveSerializer
     filterset_class = filters.DirectiveFilter
     lookup_value_regex = ID
     ordering_fields = ("due_date", "status", "order")
+
+
+@documented("directive follow-up entry", "directive follow-up entries")
+class DirectiveFollowUpViewSet(StaffWriteViewSet):
+    """Follow-up entries of directives; an entry with `status_after` sets its directive's status
+    (the latest entry by date wins), in the same transaction."""
+
+    queryset = DirectiveFollowUp.objects.select_related("directive")
+    serializer_class = serializers.DirectiveFollowUpSerializer
+    filterset_class = filters.DirectiveFollowUpFilter
+    lookup_value_regex = ID
+    search_fields = ("text", "text_en")
+    ordering_fields = ("date",)
 
 
 @documented("agreement", "agreements")

@@ -8,7 +8,18 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Agreement, CoChair, Directive, Event, Meeting, Person, PortfolioFigure, TradeFigure, WorkingGroup
+from .models import (
+    Agreement,
+    CoChair,
+    Directive,
+    DirectiveFollowUp,
+    Event,
+    Meeting,
+    Person,
+    PortfolioFigure,
+    TradeFigure,
+    WorkingGroup,
+)
 
 
 def search_filter(*fields):
@@ -124,9 +135,20 @@ class DirectiveFilter(django_filters.FilterSet):
         field_name="working_groups__slug", label=_("Working group"), distinct=True
     )
     meeting = django_filters.CharFilter(field_name="meeting__slug", label=_("Meeting"))
+    commission = django_filters.CharFilter(field_name="meeting__commission__slug", label=_("Commission"))
+    sector = django_filters.CharFilter(field_name="working_groups__sectors__slug", label=_("Sector"), distinct=True)
 
     class Meta:
         model = Directive
+        fields = []
+
+
+class DirectiveFollowUpFilter(django_filters.FilterSet):
+    directive = django_filters.NumberFilter(field_name="directive", min_value=1, label=_("Directive"))
+    status_after = django_filters.ChoiceFilter(choices=Directive.Status.choices, label=_("Status after"))
+
+    class Meta:
+        model = DirectiveFollowUp
         fields = []
 
 

@@ -28,7 +28,16 @@ GROUP_PATHS = {
 }
 
 # Models an editor reads whole, to choose from in forms (autocomplete) but never changes.
-EDITOR_READS = ["organisation", "workinggroup", "sector", "country", "agreement", "directive", "exchangerate"]
+EDITOR_READS = [
+    "organisation",
+    "workinggroup",
+    "sector",
+    "country",
+    "agreement",
+    "directive",
+    "directivefollowup",
+    "exchangerate",
+]
 
 APPS = ("partnership", "projects")
 

@@ -9,15 +9,18 @@ import copy
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ManyToManyField
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from . import services
 from .models import (
     Agreement,
     CoChair,
     Commission,
     Country,
     Directive,
+    DirectiveFollowUp,
     Event,
     Meeting,
     Person,
@@ -216,6 +219,26 @@ class MeetingSerializer(ModelValidatingSerializer):
         ]
 
 
+FOLLOW_UP_FIELDS = [
+    "id",
+    "date",
+    "text",
+    "evidence_url",
+    "evidence_title",
+    "status_after",
+    "source",
+    "source_url",
+]
+
+
+class FollowUpRefSerializer(serializers.ModelSerializer):
+    """A follow-up entry inside its directive (read only; written at /api/v1/directive-follow-ups/)."""
+
+    class Meta:
+        model = DirectiveFollowUp
+        fields = FOLLOW_UP_FIELDS
+
+
 class DirectiveSerializer(ModelValidatingSerializer):
     meeting = slug_of(Meeting)
     meeting_title = serializers.CharField(source="meeting.title", read_only=True)
@@ -224,6 +247,7 @@ class DirectiveSerializer(ModelValidatingSerializer):
     overdue = serializers.BooleanField(
         source="is_late", read_only=True, help_text="Open or in progress and past its due date."
     )
+    follow_ups = FollowUpRefSerializer(many=True, read_only=True, help_text="Follow-up entries, oldest first.")
 
     class Meta:
         model = Directive
@@ -238,8 +262,40 @@ class DirectiveSerializer(ModelValidatingSerializer):
             "status",
             "overdue",
             "order",
+            "source",
+            "source_url",
+            "follow_ups",
             "updated",
         ]
+
+
+class DirectiveFollowUpSerializer(ModelValidatingSerializer):
+    """A follow-up entry; saving one with `status_after` sets its directive's status (latest entry wins)."""
+
+    directive = serializers.PrimaryKeyRelatedField(queryset=Directive.objects.select_related("meeting"))
+    directive_status = serializers.CharField(
+        source="directive.status", read_only=True, help_text="The directive's status after this entry was saved."
+    )
+
+    class Meta:
+        model = DirectiveFollowUp
+        fields = ["id", "directive", *FOLLOW_UP_FIELDS[1:], "directive_status", "updated"]
+
+    def validate_directive(self, directive):
+        if self.instance is not None and directive.pk != self.instance.directive_id:
+            raise serializers.ValidationError(_("A follow-up entry cannot move to another directive; add a new one."))
+        return directive
+
+    def save_candidate(self):
+        candidate = self.candidate
+        request = self.context.get("request")
+        services.save_follow_ups(
+            directive=candidate.directive,
+            saved=[candidate],
+            user=getattr(request, "user", None),
+            reason="API",
+        )
+        return candidate
 
 
 class AgreementSerializer(ModelValidatingSerializer):

@@ -19,6 +19,7 @@ urlpatterns = [
     path("meetings/", views.MeetingListView.as_view(), name="meeting-list"),
     path("meetings/<slug:slug>/", views.MeetingDetailView.as_view(), name="meeting-detail"),
     path("directives/", views.DirectiveListView.as_view(), name="directive-list"),
+    path("directives/<int:pk>/", views.DirectiveDetailView.as_view(), name="directive-detail"),
     path("agreements/", views.AgreementListView.as_view(), name="agreement-list"),
     path("agreements/<slug:slug>/", views.AgreementDetailView.as_view(), name="agreement-detail"),
     path("trade/", views.TradeView.as_view(), name="trade"),

@@ -8,7 +8,7 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
 
-from .models import Agreement, Commission, Event, Meeting, WorkingGroup
+from .models import Agreement, Commission, Directive, Event, Meeting, WorkingGroup
 
 
 class I18nSitemap(Sitemap):
@@ -95,3 +95,12 @@ class AgreementSitemap(RecordSitemap):
 class EventSitemap(RecordSitemap):
     def records(self):
         return Event.objects.published()
+
+
+class DirectiveSitemap(RecordSitemap):
+    """Every directive: meetings, and so their directives, are public records."""
+
+    model = Directive
+
+    def items(self):
+        return self.records().only("pk", "updated").order_by("pk")

@@ -13,6 +13,7 @@ from .models import (
     Commission,
     Country,
     Directive,
+    DirectiveFollowUp,
     Event,
     Meeting,
     Person,
@@ -63,6 +64,11 @@ class DirectiveTranslation(TranslationOptions):
     fields = ("text",)
 
 
+@register(DirectiveFollowUp)
+class DirectiveFollowUpTranslation(TranslationOptions):
+    fields = ("text",)
+
+
 @register(Agreement)
 class AgreementTranslation(TranslationOptions):
     fields = ("title", "summary")
@@ -73,7 +79,19 @@ class EventTranslation(TranslationOptions):
     fields = ("title", "place", "description")
 
 
-for model in (Country, Sector, Person, CoChair, Meeting, Directive, Agreement, TradeFigure, PortfolioFigure, Event):
+for model in (
+    Country,
+    Sector,
+    Person,
+    CoChair,
+    Meeting,
+    Directive,
+    DirectiveFollowUp,
+    Agreement,
+    TradeFigure,
+    PortfolioFigure,
+    Event,
+):
     simple_history.register(model)
 simple_history.register(Commission, m2m_fields=[Commission.countries.field])
 simple_history.register(WorkingGroup, m2m_fields=[WorkingGroup.sectors.field])

@@ -194,6 +194,20 @@ class MeetingDetailView(DetailView):
         )
 
 
+class DirectiveDetailView(DetailView):
+    """One directive: who carries it out, by when, its follow-up and the published projects behind it."""
+
+    template_name = "partnership/directive_detail.html"
+    context_object_name = "directive"
+
+    def get_queryset(self):
+        return Directive.objects.select_related("meeting").prefetch_related(
+            "working_groups",
+            "follow_ups",
+            Prefetch("projects", queryset=published_projects().order_by("code")),
+        )
+
+
 class DirectiveListView(FilteredListView):
     """The directives tracker: every decision with its state, overdue ones marked."""
 

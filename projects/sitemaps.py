@@ -3,6 +3,7 @@
 from partnership.sitemaps import (
     AgreementSitemap,
     CommissionSitemap,
+    DirectiveSitemap,
     EventSitemap,
     MeetingSitemap,
     RecordSitemap,
@@ -24,6 +25,7 @@ SITEMAPS = {
     "commissions": CommissionSitemap,
     "working-groups": WorkingGroupSitemap,
     "meetings": MeetingSitemap,
+    "directives": DirectiveSitemap,
     "agreements": AgreementSitemap,
     "events": EventSitemap,
 }

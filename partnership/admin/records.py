@@ -5,11 +5,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationStackedInline
 
-from .. import workflow
+from .. import services, workflow
 from ..filters import in_or_out
 from ..models import (
     Agreement,
     Directive,
+    DirectiveFollowUp,
     Event,
     Meeting,
     PortfolioFigure,
@@ -32,9 +33,17 @@ from .base import (
 class DirectiveInline(TranslationStackedInline):
     model = Directive
     extra = 0
-    fields = [("text",), ("working_groups", "due_date", "status", "order")]
+    fields = [("text",), ("working_groups", "due_date", "status", "order"), ("source", "source_url")]
     autocomplete_fields = ["working_groups"]
     show_change_link = True
+
+
+class DirectiveFollowUpInline(TranslationStackedInline):
+    """Follow-up entries, oldest first; saving them sets the directive's status (partnership.services)."""
+
+    model = DirectiveFollowUp
+    extra = 0
+    fields = [("date", "status_after"), ("text",), ("evidence_url", "evidence_title"), ("source", "source_url")]
 
 
 @admin.register(Meeting)
@@ -68,11 +77,54 @@ class DirectiveAdmin(TranslatedHistoryAdmin):
     search_fields = ["text", "text_en", "meeting__title"]
     autocomplete_fields = ["meeting", "working_groups"]
     date_hierarchy = "due_date"
+    inlines = [DirectiveFollowUpInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_overdue()
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not DirectiveFollowUp:
+            return super().save_formset(request, form, formset, change)
+        # Through the one service the API uses too, so that the latest entry sets the status.
+        saved = formset.save(commit=False)
+        services.save_follow_ups(
+            directive=form.instance, saved=saved, deleted=formset.deleted_objects, user=request.user
+        )
+        formset.save_m2m()
+
     overdue_badge = flag_column("is_late", _("overdue"), "late")
+
+
+@admin.register(DirectiveFollowUp)
+class DirectiveFollowUpAdmin(TranslatedHistoryAdmin):
+    """Every follow-up entry in one list; entries are usually added on their directive's page."""
+
+    list_display = ["date", "__str__", "directive", "status_after", "evidence_link"]
+    list_filter = ["status_after", "directive__meeting"]
+    list_select_related = ["directive"]
+    search_fields = ["text", "text_en", "directive__text", "source"]
+    autocomplete_fields = ["directive"]
+    date_hierarchy = "date"
+
+    @admin.display(description=_("evidence link"), boolean=True)
+    def evidence_link(self, obj):
+        return bool(obj.evidence_url)
+
+    def get_readonly_fields(self, request, obj=None):
+        # An entry stays with its directive (whose status it may have set); add a new one instead.
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "directive"] if obj is not None else fields
+
+    def save_model(self, request, obj, form, change):
+        # Through the one service the inline and the API use, so that the latest entry sets the status.
+        services.save_follow_ups(directive=obj.directive, saved=[obj], user=request.user)
+
+    def delete_model(self, request, obj):
+        services.save_follow_ups(directive=obj.directive, deleted=[obj], user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for entry in queryset.select_related("directive"):
+            self.delete_model(request, entry)
 
 
 @admin.register(Agreement)

@@ -16,6 +16,7 @@ from .commission import (  # noqa: F401
 from .meetings import (  # noqa: F401
     Agreement,
     Directive,
+    DirectiveFollowUp,
     DirectiveQuerySet,
     Event,
     EventQuerySet,

@@ -92,8 +92,16 @@ class Directive(TimeStamped):
         WorkingGroup, blank=True, related_name="directives", verbose_name=_("responsible working groups")
     )
     due_date = models.DateField(_("due date"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.OPEN,
+        help_text=_("The latest follow-up entry that changes the status sets it when saved."),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    source = models.TextField(_("source"), blank=True)
+    source_url = models.URLField(_("source link"), blank=True)
 
     objects = DirectiveQuerySet.as_manager()
 
@@ -105,6 +113,9 @@ class Directive(TimeStamped):
     def __str__(self):
         return self.text if len(self.text) <= 80 else self.text[:79] + "…"
 
+    def get_absolute_url(self):
+        return reverse("partnership:directive-detail", kwargs={"pk": self.pk})
+
     @property
     def is_overdue(self):
         """overdue_directive_q() today, for one row already loaded (templates of single records)."""
@@ -113,6 +124,71 @@ class Directive(TimeStamped):
             and self.due_date is not None
             and self.due_date < timezone.localdate()
         )
+
+
+class DirectiveFollowUp(TimeStamped):
+    """One dated step in carrying out a directive: what happened, the evidence, and the status it led to."""
+
+    directive = models.ForeignKey(
+        Directive, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("directive")
+    )
+    date = models.DateField(_("date"), help_text=_("When it happened (not when it was entered)."))
+    text = models.TextField(_("what happened"))
+    evidence_url = models.URLField(_("evidence link"), blank=True)
+    evidence_title = models.CharField(
+        _("evidence title"), max_length=255, blank=True, help_text=_("The name of the linked page or document.")
+    )
+    status_after = models.CharField(
+        _("status after this"),
+        max_length=20,
+        choices=Directive.Status.choices,
+        blank=True,
+        help_text=_("Leave empty when this entry does not change the directive's status."),
+    )
+    source = models.TextField(_("source"), blank=True)
+    source_url = models.URLField(_("source link"), blank=True)
+
+    class Meta:
+        ordering = ["date", "pk"]
+        verbose_name = _("follow-up entry")
+        verbose_name_plural = _("follow-up entries")
+        indexes = [models.Index(fields=["directive", "date"], name="followup_directive_date")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status_after="") | Q(status_after__in=Directive.Status.values),
+                name="followup_status_after_known",
+                violation_error_message=_("Choose one of the directive statuses, or none."),
+            ),
+            models.CheckConstraint(
+                condition=Q(evidence_title="") | ~Q(evidence_url=""),
+                name="followup_evidence_title_needs_link",
+                violation_error_message=_("An evidence title needs an evidence link."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.date:%d.%m.%Y}: {self.text if len(self.text) <= 60 else self.text[:59] + '…'}"
+
+    def get_absolute_url(self):
+        return self.directive.get_absolute_url()
+
+    def clean(self):
+        errors = {}
+        if self.evidence_title and not self.evidence_url:
+            errors["evidence_url"] = _("Give the link to the evidence, or leave its title empty.")
+        # The directive may be unsaved (added with its first entries in the admin), so go by the object.
+        directive = self.directive if self.directive_id or "directive" in self._state.fields_cache else None
+        meeting = directive.meeting if directive is not None and directive.meeting_id else None
+        if self.date and meeting is not None:
+            meeting_date = meeting.date
+            if self.date < meeting_date:
+                errors["date"] = _("A follow-up cannot come before the meeting that gave the directive (%(date)s).") % {
+                    "date": meeting_date
+                }
+        if self.date and self.date > timezone.localdate():
+            errors["date"] = _("A follow-up records what has happened: its date cannot be in the future.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Agreement(TimeStamped):

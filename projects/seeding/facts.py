@@ -21,6 +21,7 @@ from partnership.models import (
     Commission,
     Country,
     Directive,
+    DirectiveFollowUp,
     Meeting,
     Person,
     PortfolioFigure,
@@ -120,9 +121,15 @@ def load_records(tally, facts, known):
             ["meeting", "order"],
             refs={"meeting": meetings[row["meeting"]]},
             m2m={"working_groups": [groups[slug] for slug in row["working_groups"]]},
+            skip=("follow_ups",),
         )
         for row in facts["directives"]
     }
+    for row in facts["directives"]:
+        # A directive's row states the status its latest follow-up sets (a test checks they agree).
+        directive = known["directives"][row["meeting"], row["order"]]
+        for item in row.get("follow_ups", []):
+            put(tally, DirectiveFollowUp, item, ["directive", "date"], refs={"directive": directive})
     known["agreements"] = {
         row["slug"]: put(tally, Agreement, row, ["slug"], refs={"commission": commission})
         for row in facts["agreements"]

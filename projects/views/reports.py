@@ -10,6 +10,7 @@ from django.views.generic import TemplateView
 
 from partnership import charts
 from partnership.models import Directive, Sector, WorkingGroup
+from partnership.selectors import directive_follow_up
 from partnership.templatetags.site_tags import money, percent
 from partnership.views import commission_or_404
 
@@ -190,6 +191,9 @@ class ReportView(DemoScope, TemplateView):
             "stale_days": settings.STALE_UPDATE_DAYS,
             "directives": directives,
             "directive_rows": directive_rows,
+            "directive_followup": directive_follow_up(
+                self.directives(subject), as_of, scope={self.scope: getattr(subject, "slug", "")}
+            ),
         }
         return context | self.chart_context(context)
 

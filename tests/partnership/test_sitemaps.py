@@ -10,7 +10,7 @@ from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
-SECTIONS = ["pages", "projects", "commissions", "working-groups", "meetings", "agreements", "events"]
+SECTIONS = ["pages", "projects", "commissions", "working-groups", "meetings", "directives", "agreements", "events"]
 
 
 def locations(body):
