@@ -107,10 +107,7 @@ def simplify(points, tolerance):
         worst, index = 0.0, None
         for i in range(first + 1, last):
             x, y = points[i][0] * k, points[i][1]
-            if length:
-                distance = abs(dy * (x - x1) - dx * (y - y1)) / length
-            else:
-                distance = math.hypot(x - x1, y - y1)
+            distance = abs(dy * (x - x1) - dx * (y - y1)) / length if length else math.hypot(x - x1, y - y1)
             if distance > worst:
                 worst, index = distance, i
         if index is not None and worst > tolerance:
