@@ -245,7 +245,7 @@ def region_map(points, *, title, desc, links=None, areas=()):
     # The largest circles first, so that a small one on top of a large one can still be clicked.
     for place in sorted(places, key=lambda place: -place["count"]):
         parts.append(_circle(view, place, id(place) in labelled, most))
-    parts.extend(_legend(view, most))
+    parts.extend(_legend(view, most, sizes=bool(places)))
     return charts._svg(view.width, view.height, title, desc, "".join(str(p) for p in parts), "chart--map chart--region")
 
 
@@ -276,31 +276,34 @@ def _circle(view, place, labelled, most):
     )
 
 
-def _legend(view, most):
-    """Bottom right, over the Tarim basin, away from the region's places: the circle of the
-    busiest place and of one project, a scale bar and the source of the boundaries."""
-    height = 2 * MAX_RADIUS + 52
+def _legend(view, most, sizes=True):
+    """Bottom right, over the Tarim basin, away from the region's places: the circles of the
+    busiest place and of one project (when there are places), a scale bar and the source of the
+    boundaries."""
+    circles = 2 * MAX_RADIUS + 8 if sizes else 0
+    height = circles + 44
     left, top = view.width - LEGEND_WIDTH - 4, view.height - height - 4
     yield format_html(
         '<rect class="map-legend" x="{}" y="{}" width="{}" height="{}" rx="3"></rect>', left, top, LEGEND_WIDTH, height
     )
     x, cy = left + 8, top + 6 + MAX_RADIUS
-    for count in [most, 1] if most > 1 else [1]:
-        r = radius(count, most)
+    for count in ([most, 1] if most > 1 else [1]) if sizes else []:
+        r = charts._r(radius(count, most))
         yield format_html(
-            '<circle class="map-legend-circle" cx="{}" cy="{}" r="{}"></circle>'
+            '<ellipse class="map-legend-circle" cx="{}" cy="{}" rx="{}" ry="{}"></ellipse>'
             '<text class="map-legend-text" x="{}" y="{}">{}</text>',
             charts._r(x + r),
             cy,
-            charts._r(r),
+            r,
+            r,
             charts._r(x + 2 * r + 4),
             cy + 4,
             ngettext("%(count)s project", "%(count)s projects", count) % {"count": count},
         )
         x += 2 * r + 70
     # 500 km: true along the standard parallels, within about 1% between them.
+    y = top + circles + 12
     length = 500 * view.scale
-    y = top + 2 * MAX_RADIUS + 14
     yield format_html(
         '<path class="map-scale" d="M{} {}v4h{}v-4"></path><text class="map-legend-text" x="{}" y="{}">{}</text>',
         left + 8,
