@@ -12,7 +12,7 @@ from django.views.generic import DetailView, TemplateView
 from partnership import charts
 from partnership.models import Directive
 
-from .. import selectors
+from .. import maps, selectors
 from ..models import Document, ProgressUpdate, Project, ProjectLocation, ProjectParticipant, Publication, Task
 from .demo import DemoScope
 
@@ -117,8 +117,8 @@ class ProjectMapView(DemoScope, TemplateView):
         for place in places:
             place["url"] = directory_url(place["country"], place["region_en"], demo_choice)
             place["name"] = ", ".join(filter(None, [place["place"], place["region"], place["country"].name]))
-        # Each country's name at the middle of its plotted locations, to orient the reader.
-        areas = selectors.country_centres(projects)
+        # Countries the outlines do not cover are named at the middle of their plotted locations.
+        areas = [country for country in selectors.country_centres(projects) if country.code not in maps.NAMES]
         located = [place for place in places if place["lat"] is not None]
         countries = {place["country"].pk: place["country"] for place in places}.values()
         return super().get_context_data(
@@ -127,12 +127,14 @@ class ProjectMapView(DemoScope, TemplateView):
             places=places[: self.table_rows],
             more_places=len(places) - self.table_rows,
             countries=[(country, directory_url(country, "", demo_choice)) for country in sorted(countries, key=str)],
-            map=charts.map_chart(
+            # Map tiles (settings.MAP_TILE_URL) are Web Mercator images and cannot lie under this
+            # equal-area projection; the outlines take their place here.
+            map=maps.region_map(
                 [map_point(place) for place in located],
                 title=_("Map of project locations"),
                 desc=_("%(count)s places where published projects are carried out, plotted by latitude and longitude.")
                 % {"count": len(located)},
-                tile_url=settings.MAP_TILE_URL,
+                links={country.code: directory_url(country, "", demo_choice) for country in countries},
                 areas=[(country.name, country.lat, country.lon) for country in areas],
             ),
             **kwargs,

@@ -501,10 +501,13 @@ def test_map_plots_published_locations_with_a_table(client, portfolio):
 
 
 def test_map_draws_tiles_only_when_a_tile_source_is_set(client, portfolio, settings):
-    assert "<image" not in client.get(url("projects:project-map")).content.decode()
+    project_page = url("projects:project-detail", slug="solar")
+    assert "<image" not in client.get(project_page).content.decode()
     settings.MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
+    assert 'class="map-tile" href="https://tiles.example.org/' in client.get(project_page).content.decode()
+    # Tiles are Web Mercator: the equal-area map of every place draws country outlines instead.
     body = client.get(url("projects:project-map")).content.decode()
-    assert 'class="map-tile" href="https://tiles.example.org/' in body
+    assert "<image" not in body and 'class="map-country' in body
 
 
 def test_feeds_hold_published_updates_only(client, portfolio):
