@@ -1,7 +1,8 @@
 """The seeded facts in other languages: data/translations/<language>.json, merged into the fact rows.
 
 Each file maps a fact's natural key (as facts.json names it) to its text in that language, e.g.
-`"meetings": {"khiva-informal-summit-2024": {"title": "…"}}`; repeated phrases (co-chair positions,
+`"meetings": {"khiva-informal-summit-2024": {"title": "…"}}`, a directive's follow-up by
+`"<meeting>/<order>@<date>"`; repeated phrases (co-chair positions,
 regions and places of project locations) are kept once, as glossaries from the English text. A key
 left out keeps the English fallback, which the pages mark "not yet translated".
 """
@@ -24,6 +25,10 @@ ROW_KEYS = {
     "agreements": lambda row: row["slug"],
     "organisations": lambda row: row["name"],
     "projects": lambda row: row["code"],
+}
+# Rows nested in another section's rows: name -> (section, nested list, key from the row and the item).
+NESTED_KEYS = {
+    "follow_ups": ("directives", "follow_ups", lambda row, item: f"{row['meeting']}/{row['order']}@{item['date']}"),
 }
 # Phrases translated once wherever they occur: glossary name -> (section, nested list or None, field).
 GLOSSARIES = {
@@ -60,6 +65,11 @@ def merge(facts, directory=DIRECTORY):
             section_texts = texts.get(section, {})
             for row in facts.get(section, []):
                 add_language(row, section_texts.get(key(row), {}), language)
+        for name, (section, nested, key) in NESTED_KEYS.items():
+            nested_texts = texts.get(name, {})
+            for row in facts.get(section, []):
+                for item in row.get(nested, []):
+                    add_language(item, nested_texts.get(key(row, item), {}), language)
         for glossary, (section, nested, field) in GLOSSARIES.items():
             words = texts.get(glossary, {})
             for row in facts.get(section, []):

@@ -40,6 +40,9 @@ def test_every_language_file_names_only_facts_that_exist():
         for section, key in translations.ROW_KEYS.items():
             known = {key(row) for row in facts[section]}
             assert set(texts.get(section, {})) <= known, (language, section, set(texts[section]) - known)
+        for name, (section, nested, key) in translations.NESTED_KEYS.items():
+            known = {key(row, item) for row in facts[section] for item in row.get(nested, [])}
+            assert set(texts.get(name, {})) <= known, (language, name, set(texts[name]) - known)
         for glossary, (section, nested, field) in translations.GLOSSARIES.items():
             rows = facts[section]
             items = [item for row in rows for item in row[nested]] if nested else rows
