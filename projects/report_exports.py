@@ -11,8 +11,11 @@ on disk (`LocalFetcher`), and every other address is refused.
 """
 
 import datetime
+import functools
 import io
+import logging
 import mimetypes
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -141,6 +144,7 @@ def progress_report(request, view, context):
             _("Summary"),
             [Column(_("Figure"), width=36), Column(_("Value"), "count", 20)],
             [
+                [_("As of"), Cell(as_of, "date")],
                 [_("Projects"), Cell(totals["count"], "count")],
                 [usd, Cell(totals["usd"], "usd")],
                 [_("Projects without an exchange rate"), Cell(totals["unpriced"], "count")],
@@ -151,6 +155,7 @@ def progress_report(request, view, context):
                 [_("Behind schedule"), Cell(figures["behind_schedule"], "count")],
                 [_("Overdue directives"), Cell(directives["overdue"], "count")],
             ],
+            demo_notice(context),
         ),
         _breakdown(_("By status"), _("Status"), context["by_status"], totals),
         _breakdown(_("By delivery confidence"), _("Delivery confidence"), context["by_confidence"], totals),
@@ -332,6 +337,7 @@ def _sheet_name(title, taken):
 # --- PDF ----------------------------------------------------------------------------------------
 
 
+@functools.cache
 def local_fetcher_class():
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -367,11 +373,41 @@ def static_path(url, base):
     return Path(found) if found and Path(found).is_file() else None
 
 
+@functools.cache
+def chart_style():
+    """The site stylesheet's rules for the SVG charts, as a <style> the charts can carry.
+
+    WeasyPrint draws an inline SVG with the styles inside it only, and without CSS variables, so
+    the PDF's charts get their rules from site.css (the one place that defines their colours)
+    with each variable replaced by its value, and the PDF's font.
+    """
+    import tinycss2
+
+    rules = tinycss2.parse_stylesheet(Path(finders.find("css/site.css")).read_text(), True, True)
+    variables = {}
+    kept = []
+    for rule in rules:
+        if rule.type != "qualified-rule":
+            continue
+        selector = tinycss2.serialize(rule.prelude).strip()
+        if selector == ":root":
+            for item in tinycss2.parse_blocks_contents(rule.content, True, True):
+                if item.type == "declaration" and item.name.startswith("--"):
+                    variables[item.name] = tinycss2.serialize(item.value).strip()
+        elif re.search(r"\.(chart|bar|map)", selector):
+            kept.append(f"{selector} {{{tinycss2.serialize(rule.content)}}}")
+    css = "\n".join(kept) + '\ntext { font-family: "DejaVu Sans", sans-serif !important; }'
+    return re.sub(r"var\((--[\w-]+)\)", lambda match: variables.get(match[1], "currentColor"), css)
+
+
 def pdf_bytes(request, template_name, context):
     """The report's own page rendered for print, as a PDF."""
     from weasyprint import CSS, HTML
 
+    # WeasyPrint reports every screen-only rule it skips (SVG paint, media features) as a warning.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
     html = render_to_string(template_name, context, request=request)
+    html = re.sub(r"(<svg\b[^>]*>)", lambda match: f"{match[1]}<style>{chart_style()}</style>", html)
     base_url = request.build_absolute_uri("/")
     fetcher = local_fetcher_class()(base_url)
     document = HTML(string=html, base_url=base_url, url_fetcher=fetcher, media_type="print")
