@@ -305,9 +305,7 @@ def _write(cell, value, kind):
         cell.value = None
     elif kind == "percent":
         cell.value = float(value) / 100
-    elif kind in ("count", "usd"):
-        cell.value = value
-    elif kind in ("date", "datetime"):
+    elif kind in ("count", "usd", "date", "datetime"):
         cell.value = value
     else:
         cell.value = _text(value)
