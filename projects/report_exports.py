@@ -4,7 +4,9 @@ A report describes itself as an `Export`: its title, as-of date, address, notes 
 same figures its page shows, taken from the page's context). `download()` turns that into a
 workbook with one sheet per table and a sheet of sources and notes, or renders the report's own
 template through WeasyPrint with the print stylesheet. A second report type (the changes report)
-plugs in by building its own `Export` and calling `download()`.
+plugs in the same way: `format = format_field()` on its form, `{% include
+"projects/_report_downloads.html" %}` in its template (links, and the error for a bad format),
+and, when the form asks for a format, `download()` with its own `Export` of its tables.
 
 The PDF is made without any network access: stylesheets and images come from the static files
 on disk (`LocalFetcher`), and every other address is refused.
