@@ -14,7 +14,7 @@ from partnership.selectors import directive_follow_up
 from partnership.templatetags.site_tags import money, percent
 from partnership.views import commission_or_404
 
-from .. import selectors
+from .. import report_exports, selectors
 from ..models import Project
 from ..validators import validate_as_of
 from .demo import DemoScope
@@ -87,6 +87,7 @@ class AsOfForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=gettext_lazy("A past date (YYYY-MM-DD); empty for today."),
     )
+    format = report_exports.format_field()
 
     def clean_as_of(self):
         day = self.cleaned_data["as_of"]
@@ -114,6 +115,9 @@ class ReportView(DemoScope, TemplateView):
             return self.render_to_response(context, status=400)
         as_of = (form.cleaned_data.get("as_of") if form.is_bound else None) or timezone.localdate()
         context = self.get_context_data(form=form, subject=subject, **self.report(subject, as_of))
+        if fmt := form.is_bound and form.cleaned_data["format"]:
+            export = report_exports.progress_report(request, self, context)
+            return report_exports.download(request, fmt, export, template_name=self.template_name, context=context)
         return self.render_to_response(context)
 
     def get_context_data(self, **kwargs):
