@@ -16,3 +16,14 @@ def precise_date(value, precision="day"):
     if precision == "month":
         return date_format(value, "YEAR_MONTH_FORMAT")
     return date_format(value, "DATE_FORMAT")
+
+
+def precise_iso(value, precision="day"):
+    """The machine-readable form for <time datetime>: "2019", "2019-06" or "2019-06-21"."""
+    if value in (None, ""):
+        return ""
+    if precision == "year":
+        return f"{value:%Y}"
+    if precision == "month":
+        return f"{value:%Y-%m}"
+    return value.isoformat()

@@ -204,6 +204,14 @@ class Project(TimeStamped):
             return None
         return (self.investment_amount / rate.units_per_usd).quantize(Decimal("0.01"))
 
+    def usd_rate(self):
+        """The exchange rate behind the USD equivalent (its source is shown beside it), or None."""
+        if self.investment_amount is None or self.investment_currency == "USD":
+            return None
+        from .work import ExchangeRate
+
+        return ExchangeRate.objects.latest_for(self.investment_currency, self.rate_date, demo=self.demo)
+
     def missing_for_publication(self):
         """What a public page needs and this project lacks, as sentences for the editor."""
         missing = []
