@@ -55,13 +55,24 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", _("year")
 
 
+class PrecisionField(models.CharField):
+    """How much of the date beside it is known: day (the default), month or year."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 5)
+        kwargs.setdefault("choices", DatePrecision.choices)
+        kwargs.setdefault("default", DatePrecision.DAY)
+        super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs):
+        # A form (or an older file or client) that leaves it out means "to the day", as before.
+        return super().formfield(**{"required": False, "empty_value": DatePrecision.DAY, **kwargs})
+
+
 def precision_field(verbose_name=None):
     """The `<date>_precision` field stored beside a date that may be known only to the month or year."""
-    return models.CharField(
+    return PrecisionField(
         verbose_name or _("precision"),
-        max_length=5,
-        choices=DatePrecision.choices,
-        default=DatePrecision.DAY,
         help_text=_("Known to the day, month or year; a month or year is entered as its first day."),
     )
 
