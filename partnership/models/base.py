@@ -69,10 +69,10 @@ class PrecisionField(models.CharField):
         return super().formfield(**{"required": False, "empty_value": DatePrecision.DAY, **kwargs})
 
 
-def precision_field(verbose_name=None):
+def precision_field(verbose_name):
     """The `<date>_precision` field stored beside a date that may be known only to the month or year."""
     return PrecisionField(
-        verbose_name or _("precision"),
+        verbose_name,
         help_text=_("Known to the day, month or year; a month or year is entered as its first day."),
     )
 

@@ -204,7 +204,7 @@ class Project(TimeStamped):
             return None
         return (self.investment_amount / rate.units_per_usd).quantize(Decimal("0.01"))
 
-    def usd_rate(self):
+    def exchange_rate(self):
         """The exchange rate behind the USD equivalent (its source is shown beside it), or None."""
         if self.investment_amount is None or self.investment_currency == "USD":
             return None
