@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..uploads import ACCEPTED, validate_upload
 from ..dates import precise_date
+from ..uploads import ACCEPTED, validate_upload
 from .base import TimeStamped, check_date_order, date_order_check, date_precision_errors, precision_field
 from .commission import Commission, Country, WorkingGroup
 

@@ -131,7 +131,9 @@ def rough_dates():
 
 
 def test_seeded_rough_dates_are_the_ones_the_sources_give(seeded):
-    rough = {(str(record), field): (getattr(record, field), precision) for record, field, precision, _p in rough_dates()}
+    rough = {
+        (str(record), field): (getattr(record, field), precision) for record, field, precision, _p in rough_dates()
+    }
     assert rough == {
         (str(Meeting.objects.get(slug="commission-21st-meeting")), "date"): (datetime.date(2024, 7, 1), "month"),
         ("Joint working group on removing trade barriers", "established"): (datetime.date(2024, 1, 1), "month"),
