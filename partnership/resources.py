@@ -17,7 +17,7 @@ from openpyxl.utils.exceptions import IllegalCharacterError
 from tablib.formats._xlsx import XLSXFormat
 
 from .exports import csv_text
-from .models import Commission, Country, TradeFigure
+from .models import Commission, Country, DatePrecision, TradeFigure
 
 
 def translated(*names):
@@ -68,6 +68,27 @@ class LookupWidget(widgets.ForeignKeyWidget):
                 _("There is no %(model)s with %(field)s “%(value)s”.")
                 % {"model": self.model._meta.verbose_name, "field": self.field, "value": value}
             ) from None
+
+
+class PrecisionWidget(widgets.Widget):
+    """A date's precision: day, month or year (an empty cell is day); anything else is a field error."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip().lower()
+        if not text:
+            return DatePrecision.DAY
+        if text not in DatePrecision.values:
+            raise ValueError(
+                _("“%(value)s” is not a date precision: write one of %(choices)s.")
+                % {"value": value, "choices": ", ".join(DatePrecision.values)}
+            )
+        return text
+
+
+def precision_field(date):
+    """The import-export field of the `<date>_precision` column."""
+    name = f"{date}_precision"
+    return fields.Field(attribute=name, column_name=name, widget=PrecisionWidget())
 
 
 class StrictManyToManyWidget(widgets.ManyToManyWidget):

@@ -125,10 +125,12 @@ class CommissionSerializer(ModelValidatingSerializer):
             "short_name",
             "countries",
             "established",
+            "established_precision",
             "mandate",
             "trade_target_usd",
             "trade_target_year",
             "source",
+            "source_url",
             "updated",
         ]
 
@@ -152,9 +154,11 @@ class WorkingGroupSerializer(ModelValidatingSerializer):
             "sectors",
             "mandate",
             "established",
+            "established_precision",
             "active",
             "order",
             "source",
+            "source_url",
             "updated",
         ]
 
@@ -178,9 +182,12 @@ class CoChairSerializer(ModelValidatingSerializer):
             "commission",
             "working_group",
             "start_date",
+            "start_date_precision",
             "end_date",
+            "end_date_precision",
             "current",
             "source",
+            "source_url",
             "updated",
         ]
 
@@ -211,10 +218,12 @@ class MeetingSerializer(ModelValidatingSerializer):
             "kind",
             "commission",
             "date",
+            "date_precision",
             "place",
             "summary",
             "working_groups",
             "source",
+            "source_url",
             "updated",
         ]
 
@@ -311,6 +320,7 @@ class AgreementSerializer(ModelValidatingSerializer):
             "status",
             "commission",
             "signed_date",
+            "signed_date_precision",
             "signed_place",
             "in_force_from",
             "in_force_until",
@@ -318,6 +328,7 @@ class AgreementSerializer(ModelValidatingSerializer):
             "file",
             "summary",
             "source",
+            "source_url",
             "updated",
         ]
 
@@ -375,11 +386,13 @@ class EventSerializer(ModelValidatingSerializer):
             "kind",
             "commission",
             "start_date",
+            "start_date_precision",
             "end_date",
             "place",
             "description",
             "published",
             "demo",
             "source",
+            "source_url",
             "updated",
         ]

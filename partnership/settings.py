@@ -307,6 +307,7 @@ SPECTACULAR_SETTINGS = {
         "AgreementStatusEnum": "partnership.models.Agreement.Status",
         "AgreementKindEnum": "partnership.models.Agreement.Kind",
         "MeetingKindEnum": "partnership.models.Meeting.Kind",
+        "DatePrecisionEnum": "partnership.models.DatePrecision",
         "EventKindEnum": "partnership.models.Event.Kind",
         "OrganisationKindEnum": "projects.models.Organisation.Kind",
         "DocumentKindEnum": "projects.models.Document.Kind",

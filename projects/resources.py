@@ -8,7 +8,13 @@ for the all-or-nothing rules every import follows.
 from import_export import fields
 
 from partnership.models import Sector, WorkingGroup
-from partnership.resources import LookupWidget, StrictManyToManyWidget, StrictModelResource, translated
+from partnership.resources import (
+    LookupWidget,
+    StrictManyToManyWidget,
+    StrictModelResource,
+    precision_field,
+    translated,
+)
 
 from .models import ExchangeRate, Organisation, Project, Publication, Task
 
@@ -21,6 +27,10 @@ class ProjectResource(StrictModelResource):
         attribute="sectors", column_name="sectors", widget=StrictManyToManyWidget(Sector, field="slug")
     )
     publication = fields.Field(attribute="publication", column_name="publication", readonly=True)
+    planned_start_precision = precision_field("planned_start")
+    planned_end_precision = precision_field("planned_end")
+    actual_start_precision = precision_field("actual_start")
+    actual_end_precision = precision_field("actual_end")
 
     class Meta:
         model = Project
@@ -38,11 +48,16 @@ class ProjectResource(StrictModelResource):
             "jobs_planned",
             "jobs_created",
             "planned_start",
+            "planned_start_precision",
             "planned_end",
+            "planned_end_precision",
             "actual_start",
+            "actual_start_precision",
             "actual_end",
+            "actual_end_precision",
             "publication",
             "source",
+            "source_url",
             "demo",
         ]
         import_id_fields = ["code"]
@@ -88,7 +103,7 @@ class TaskResource(StrictModelResource):
 class ExchangeRateResource(StrictModelResource):
     class Meta:
         model = ExchangeRate
-        fields = ["currency", "date", "units_per_usd", "source", "demo"]
+        fields = ["currency", "date", "units_per_usd", "source", "source_url", "demo"]
         import_id_fields = ["currency", "date"]
         clean_model_instances = True
         skip_unchanged = True

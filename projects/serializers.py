@@ -62,7 +62,7 @@ class OrganisationSerializer(ModelValidatingSerializer):
 class ExchangeRateSerializer(ModelValidatingSerializer):
     class Meta:
         model = ExchangeRate
-        fields = ["id", "currency", "date", "units_per_usd", "source", "demo", "updated"]
+        fields = ["id", "currency", "date", "units_per_usd", "source", "source_url", "demo", "updated"]
 
 
 # --- projects -------------------------------------------------------------------------------------
@@ -105,9 +105,13 @@ class ProjectListSerializer(serializers.ModelSerializer):
             "jobs_planned",
             "jobs_created",
             "planned_start",
+            "planned_start_precision",
             "planned_end",
+            "planned_end_precision",
             "actual_start",
+            "actual_start_precision",
             "actual_end",
+            "actual_end_precision",
             "publication",
             "demo",
             "updated",
@@ -204,6 +208,7 @@ class ProjectDetailSerializer(ProjectListSerializer):
             "confidence_commentary",
             "rate_date",
             "source",
+            "source_url",
             "tasks",
             "updates",
             "documents",
@@ -241,13 +246,18 @@ class ProjectWriteSerializer(WorkflowStateSerializer):
             "jobs_planned",
             "jobs_created",
             "planned_start",
+            "planned_start_precision",
             "planned_end",
+            "planned_end_precision",
             "actual_start",
+            "actual_start_precision",
             "actual_end",
+            "actual_end_precision",
             "agreements",
             "directives",
             "publication",
             "source",
+            "source_url",
             "demo",
         ]
 

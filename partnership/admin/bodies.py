@@ -57,7 +57,16 @@ class SectorAdmin(SecretariatColumnsMixin, CountsMixin, TranslatedHistoryAdmin):
 class CoChairInline(TranslationTabularInline):
     model = CoChair
     extra = 0
-    fields = ["person", "position", "start_date", "end_date", "source"]
+    fields = [
+        "person",
+        "position",
+        "start_date",
+        "start_date_precision",
+        "end_date",
+        "end_date_precision",
+        "source",
+        "source_url",
+    ]
     autocomplete_fields = ["person"]
     show_change_link = True
 

@@ -1,6 +1,15 @@
 """The commission side of the domain: who meets, who chairs, what was decided and signed."""
 
-from .base import TimeStamped, check_both_or_neither, check_date_order, date_order_check, not_negative_check  # noqa: F401
+from .base import (  # noqa: F401
+    DatePrecision,
+    TimeStamped,
+    check_both_or_neither,
+    check_date_order,
+    date_order_check,
+    date_precision_errors,
+    not_negative_check,
+    precision_field,
+)
 from .commission import (  # noqa: F401
     CURRENT_COCHAIR_CLASH,
     CoChair,

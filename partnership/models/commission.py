@@ -11,7 +11,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .base import TimeStamped, check_both_or_neither, check_date_order, date_order_check, not_negative_check
+from .base import (
+    TimeStamped,
+    check_both_or_neither,
+    check_date_order,
+    date_order_check,
+    date_precision_errors,
+    not_negative_check,
+    precision_field,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +76,7 @@ class Commission(TimeStamped):
     slug = models.SlugField(_("slug"), unique=True)
     countries = models.ManyToManyField(Country, related_name="commissions", verbose_name=_("member countries"))
     established = models.DateField(_("established"), null=True, blank=True)
+    established_precision = precision_field(_("established: known to"))
     mandate = models.TextField(_("mandate"), blank=True)
     trade_target_usd = models.DecimalField(
         _("trade target (USD)"),
@@ -79,6 +88,7 @@ class Commission(TimeStamped):
     )
     trade_target_year = models.PositiveSmallIntegerField(_("trade target year"), null=True, blank=True)
     source = models.TextField(_("source"), blank=True)
+    source_url = models.URLField(_("source link"), blank=True)
 
     objects = CommissionQuerySet.as_manager()
 
@@ -105,9 +115,15 @@ class Commission(TimeStamped):
         return reverse("partnership:commission-detail", kwargs={"slug": self.slug})
 
     def clean(self):
-        check_both_or_neither(
-            self, "trade_target_usd", "trade_target_year", _("A trade target needs both an amount and a year.")
-        )
+        errors = date_precision_errors(self, "established")
+        try:
+            check_both_or_neither(
+                self, "trade_target_usd", "trade_target_year", _("A trade target needs both an amount and a year.")
+            )
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+        if errors:
+            raise ValidationError(errors)
 
 
 class Sector(TimeStamped):
@@ -145,6 +161,7 @@ class WorkingGroup(TimeStamped):
     sectors = models.ManyToManyField(Sector, blank=True, related_name="working_groups", verbose_name=_("sectors"))
     mandate = models.TextField(_("mandate"), blank=True)
     established = models.DateField(_("established"), null=True, blank=True)
+    established_precision = precision_field(_("established: known to"))
     active = models.BooleanField(_("active"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     editors = models.ManyToManyField(
@@ -155,6 +172,7 @@ class WorkingGroup(TimeStamped):
         help_text=_("Staff who may keep this group's projects, tasks and updates."),
     )
     source = models.TextField(_("source"), blank=True)
+    source_url = models.URLField(_("source link"), blank=True)
 
     objects = WorkingGroupQuerySet.as_manager()
 
@@ -168,6 +186,11 @@ class WorkingGroup(TimeStamped):
 
     def get_absolute_url(self):
         return reverse("partnership:workinggroup-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errors = date_precision_errors(self, "established")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Person(TimeStamped):
@@ -232,8 +255,11 @@ class CoChair(TimeStamped):
         verbose_name=_("working group"),
     )
     start_date = models.DateField(_("start date"), null=True, blank=True)
+    start_date_precision = precision_field(_("start date: known to"))
     end_date = models.DateField(_("end date"), null=True, blank=True, help_text=_("Empty while in office."))
+    end_date_precision = precision_field(_("end date: known to"))
     source = models.TextField(_("source"), blank=True)
+    source_url = models.URLField(_("source link"), blank=True)
 
     objects = CoChairQuerySet.as_manager()
 
@@ -277,7 +303,7 @@ class CoChair(TimeStamped):
         return self.commission or self.working_group
 
     def clean(self):
-        errors = {}
+        errors = date_precision_errors(self, "start_date", "end_date")
         if bool(self.commission_id) == bool(self.working_group_id):
             errors["working_group"] = _("Choose either the commission or one working group, not both.")
         try:

@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from ..dates import precise_date
 from ..uploads import ACCEPTED, validate_upload
-from .base import TimeStamped, check_date_order, date_order_check
+from .base import TimeStamped, check_date_order, date_order_check, date_precision_errors, precision_field
 from .commission import Commission, Country, WorkingGroup
 
 
@@ -29,12 +30,14 @@ class Meeting(TimeStamped):
     title = models.CharField(_("title"), max_length=255)
     slug = models.SlugField(_("slug"), unique=True)
     date = models.DateField(_("date"))
+    date_precision = precision_field(_("date: known to"))
     place = models.CharField(_("place"), max_length=200, blank=True)
     summary = models.TextField(_("summary"), blank=True)
     working_groups = models.ManyToManyField(
         WorkingGroup, blank=True, related_name="meetings", verbose_name=_("working groups present")
     )
     source = models.TextField(_("source"), blank=True)
+    source_url = models.URLField(_("source link"), blank=True)
 
     class Meta:
         ordering = ["-date"]
@@ -42,10 +45,15 @@ class Meeting(TimeStamped):
         verbose_name_plural = _("meetings")
 
     def __str__(self):
-        return f"{self.title} ({self.date:%d.%m.%Y})"
+        return f"{self.title} ({precise_date(self.date, self.date_precision)})"
 
     def get_absolute_url(self):
         return reverse("partnership:meeting-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errors = date_precision_errors(self, "date")
+        if errors:
+            raise ValidationError(errors)
 
 
 def overdue_directive_q(on=None):
@@ -215,6 +223,7 @@ class Agreement(TimeStamped):
     slug = models.SlugField(_("slug"), unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     signed_date = models.DateField(_("signed"), null=True, blank=True)
+    signed_date_precision = precision_field(_("signed: known to"))
     signed_place = models.CharField(_("place of signing"), max_length=200, blank=True)
     in_force_from = models.DateField(_("in force from"), null=True, blank=True)
     in_force_until = models.DateField(_("in force until"), null=True, blank=True)
@@ -225,6 +234,7 @@ class Agreement(TimeStamped):
     )
     summary = models.TextField(_("summary"), blank=True)
     source = models.TextField(_("source"), blank=True)
+    source_url = models.URLField(_("source link"), blank=True)
 
     class Meta:
         ordering = ["-signed_date", "title"]
@@ -241,7 +251,13 @@ class Agreement(TimeStamped):
         return reverse("partnership:agreement-detail", kwargs={"slug": self.slug})
 
     def clean(self):
-        check_date_order(self, "in_force_from", "in_force_until")
+        errors = date_precision_errors(self, "signed_date")
+        try:
+            check_date_order(self, "in_force_from", "in_force_until")
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+        if errors:
+            raise ValidationError(errors)
 
 
 class TradeFigure(TimeStamped):
@@ -410,11 +426,13 @@ class Event(TimeStamped):
     title = models.CharField(_("title"), max_length=255)
     slug = models.SlugField(_("slug"), unique=True)
     start_date = models.DateField(_("start date"))
+    start_date_precision = precision_field(_("start date: known to"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
     published = models.BooleanField(_("published"), default=False)
     source = models.TextField(_("source"), blank=True)
+    source_url = models.URLField(_("source link"), blank=True)
     demo = models.BooleanField(_("demo data"), default=False, help_text=_("Fictional, for demonstration."))
 
     objects = EventQuerySet.as_manager()
@@ -432,4 +450,10 @@ class Event(TimeStamped):
         return reverse("partnership:event-detail", kwargs={"slug": self.slug})
 
     def clean(self):
-        check_date_order(self, "start_date", "end_date")
+        errors = date_precision_errors(self, "start_date")
+        try:
+            check_date_order(self, "start_date", "end_date")
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+        if errors:
+            raise ValidationError(errors)

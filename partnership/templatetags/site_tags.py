@@ -135,3 +135,19 @@ def language_alternates(context):
         '<link rel="alternate" hreflang="{}" href="{}">',
         ((code, request.build_absolute_uri(translate_url(path, code))) for code, _name in settings.LANGUAGES),
     )
+
+
+@register.filter
+def on_precision(value, precision="day"):
+    """A date no more precise than it is known: "2019", "June 2019" or the full date, per language."""
+    from partnership.dates import precise_date
+
+    return precise_date(value, precision)
+
+
+@register.filter
+def on_precision_iso(value, precision="day"):
+    """The <time datetime> value to the same precision: "2019", "2019-06" or "2019-06-21"."""
+    from partnership.dates import precise_iso
+
+    return precise_iso(value, precision)

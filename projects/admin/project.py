@@ -157,13 +157,15 @@ class ProjectAdmin(ScopedAdminMixin, WorkflowAdminMixin, ScopedFileTransferMixin
             _("Dates and jobs"),
             {
                 "fields": [
-                    ("planned_start", "planned_end"),
-                    ("actual_start", "actual_end"),
+                    ("planned_start", "planned_start_precision"),
+                    ("planned_end", "planned_end_precision"),
+                    ("actual_start", "actual_start_precision"),
+                    ("actual_end", "actual_end_precision"),
                     ("jobs_planned", "jobs_created"),
                 ]
             },
         ),
-        (_("Links and source"), {"fields": ["agreements", "directives", "source", "created", "updated"]}),
+        (_("Links and source"), {"fields": ["agreements", "directives", "source", "source_url", "created", "updated"]}),
         *translation_fieldsets("title", "summary", "description", "confidence_commentary"),
     ]
 

@@ -20,7 +20,9 @@ from partnership.models import (
     check_both_or_neither,
     check_date_order,
     date_order_check,
+    date_precision_errors,
     not_negative_check,
+    precision_field,
 )
 
 from .. import stored_figures
@@ -117,9 +119,13 @@ class Project(TimeStamped):
     jobs_planned = models.PositiveIntegerField(_("jobs planned"), null=True, blank=True)
     jobs_created = models.PositiveIntegerField(_("jobs created"), null=True, blank=True)
     planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    planned_start_precision = precision_field(_("planned start: known to"))
     planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    planned_end_precision = precision_field(_("planned end: known to"))
     actual_start = models.DateField(_("actual start"), null=True, blank=True)
+    actual_start_precision = precision_field(_("actual start: known to"))
     actual_end = models.DateField(_("actual end"), null=True, blank=True)
+    actual_end_precision = precision_field(_("actual end: known to"))
     agreements = models.ManyToManyField(Agreement, blank=True, related_name="projects", verbose_name=_("agreements"))
     directives = models.ManyToManyField(Directive, blank=True, related_name="projects", verbose_name=_("directives"))
     publication = models.CharField(
@@ -127,6 +133,7 @@ class Project(TimeStamped):
     )
     review_comment = models.TextField(_("review comment"), blank=True, help_text=_("Why it was returned."))
     source = models.TextField(_("source"), blank=True)
+    source_url = models.URLField(_("source link"), blank=True)
     demo = models.BooleanField(_("demo data"), default=False, help_text=_("Fictional, for demonstration."))
 
     objects = ProjectQuerySet.as_manager()
@@ -171,7 +178,7 @@ class Project(TimeStamped):
         return reverse("projects:project-detail", kwargs={"slug": self.slug})
 
     def clean(self):
-        errors = {}
+        errors = date_precision_errors(self, "planned_start", "planned_end", "actual_start", "actual_end")
         for start, end in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
             try:
                 check_date_order(self, start, end)
@@ -196,6 +203,14 @@ class Project(TimeStamped):
         if rate is None:
             return None
         return (self.investment_amount / rate.units_per_usd).quantize(Decimal("0.01"))
+
+    def exchange_rate(self):
+        """The exchange rate behind the USD equivalent (its source is shown beside it), or None."""
+        if self.investment_amount is None or self.investment_currency == "USD":
+            return None
+        from .work import ExchangeRate
+
+        return ExchangeRate.objects.latest_for(self.investment_currency, self.rate_date, demo=self.demo)
 
     def missing_for_publication(self):
         """What a public page needs and this project lacks, as sentences for the editor."""

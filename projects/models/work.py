@@ -262,6 +262,7 @@ class ExchangeRate(TimeStamped):
         help_text=_("For example 470.5 for KZT: 470.5 tenge bought one dollar."),
     )
     source = models.CharField(_("source"), max_length=300)
+    source_url = models.URLField(_("source link"), blank=True)
     demo = models.BooleanField(
         _("demo data"), default=False, help_text=_("Fictional, for demonstration: prices demo projects only.")
     )
