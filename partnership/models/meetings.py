@@ -6,7 +6,6 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from ..dates import precise_date
@@ -328,22 +327,13 @@ class TradeFigure(TimeStamped):
 class PortfolioFigure(TimeStamped):
     """The size of the joint portfolio as officially reported on a day: projects and investment."""
 
-    # Plain choices for now; the coordinator unifies them with the shared date precision.
-    PRECISION_CHOICES = [
-        ("day", _("known to the day")),
-        ("month", _("known to the month")),
-        ("year", _("known to the year")),
-    ]
-
     commission = models.ForeignKey(
         Commission, on_delete=models.PROTECT, related_name="portfolio_figures", verbose_name=_("commission")
     )
     date = models.DateField(
         _("date reported"), help_text=_("When only the month or year is known, the first day of it.")
     )
-    date_precision = models.CharField(
-        _("precision of the date"), max_length=5, choices=PRECISION_CHOICES, default="day"
-    )
+    date_precision = precision_field(_("date: known to"))
     project_count = models.PositiveIntegerField(_("projects"))
     investment_usd = models.DecimalField(
         _("investment (USD)"),
@@ -386,16 +376,14 @@ class PortfolioFigure(TimeStamped):
 
     def date_label(self):
         """The date as precisely as it is known: "5 April 2024", "December 2022" or "2022"."""
-        formats = {"month": "YEAR_MONTH_FORMAT", "year": "Y"}
-        return date_format(self.date, formats.get(self.date_precision, "DATE_FORMAT"))
+        return precise_date(self.date, self.date_precision)
 
     def clean(self):
-        if self.date and self.date_precision in ("month", "year") and self.date.day != 1:
-            raise ValidationError({"date": _("A date known only to the month or year is stored as its first day.")})
-        if self.date and self.date_precision == "year" and self.date.month != 1:
-            raise ValidationError({"date": _("A date known only to the year is stored as 1 January.")})
+        errors = date_precision_errors(self, "date")
         if self.investment_over and self.investment_usd is None:
-            raise ValidationError({"investment_usd": _("“More than” needs an investment amount.")})
+            errors["investment_usd"] = _("“More than” needs an investment amount.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class EventQuerySet(models.QuerySet):

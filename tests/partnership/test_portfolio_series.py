@@ -91,7 +91,7 @@ def test_month_or_year_dates_must_be_stored_as_their_first_day_and_one_figure_pe
     figure = PortfolioFigure(
         commission=commission, date=datetime.date(2022, 12, 15), date_precision="month", project_count=1, source="x"
     )
-    with pytest.raises(ValidationError, match="first day"):
+    with pytest.raises(ValidationError, match="first of that month"):
         figure.full_clean()
     figure.date = datetime.date(2022, 12, 1)
     figure.full_clean()
