@@ -413,3 +413,80 @@ def pdf_bytes(request, template_name, context):
     document = HTML(string=html, base_url=base_url, url_fetcher=fetcher, media_type="print")
     pdf_css = CSS(filename=finders.find("css/pdf.css"), url_fetcher=fetcher)
     return document.write_pdf(stylesheets=[pdf_css])
+
+
+# --- the changes report -------------------------------------------------------------------------
+
+
+def changes_report(request, view, context):
+    """The `Export` of a ChangesView page: one sheet per section, the lines as the page lists them."""
+    subject, start, end = context["subject"], context["start"], context["end"]
+    project, title = _("Project"), _("Title")
+    kinds = {
+        "tasks": (
+            [Column(project, width=14), Column(_("Task"), width=48), Column(_("Due"), "date", 12)]
+            + [Column(_("Completed"), "date", 12)],
+            lambda row: [row["project_code"], row["label"], row["due_date"], row["completed_date"]],
+        ),
+        "directives": (
+            [Column(_("Directive"), width=60), Column(_("Meeting"), "date", 12)]
+            + [Column(_("Before"), width=16), Column(_("After"), width=16)],
+            lambda row: [row["label"], row["meeting_date"], row.get("old_status_label", ""), row["status_label"]],
+        ),
+        "investment": (
+            [Column(project, width=14), Column(title, width=48), Column(_("Before (USD)"), "usd", 18)]
+            + [Column(_("After (USD)"), "usd", 18), Column(_("Change (USD)"), "usd", 18)],
+            lambda row: [row["code"], row["label"], row["old_usd"], row["usd"], row["usd_change"]],
+        ),
+        "confidence": (
+            [Column(project, width=14), Column(title, width=48), Column(_("Before"), width=18)]
+            + [Column(_("After"), width=18)],
+            lambda row: [row["code"], row["label"], row["old_confidence_label"], row["confidence_label"]],
+        ),
+        "status": (
+            [Column(project, width=14), Column(title, width=48), Column(_("Before"), width=18)]
+            + [Column(_("After"), width=18), Column(_("Investment (USD)"), "usd", 18)],
+            lambda row: [row["code"], row["label"], row["old_status_label"], row["status_label"], row["usd"]],
+        ),
+    }
+    kind_of = {
+        "tasks_completed": "tasks",
+        "tasks_overdue": "tasks",
+        "directives_opened": "directives",
+        "directives_closed": "directives",
+        "investment": "investment",
+        "confidence_moves": "confidence",
+    }
+    limit_note = _("Only the first %(limit)s are listed.") % {"limit": context["line_limit"]}
+    counts = Table(
+        _("Summary"),
+        [Column(_("Figure"), width=40), Column(_("Value"), "count", 20)],
+        [[_("From"), Cell(start, "date")], [_("To"), Cell(end, "date")]]
+        + [[section["title"], Cell(section["count"], "count")] for section in context["sections"]]
+        + [
+            [_("Investment added (USD)"), Cell(context["report"]["usd_added"], "usd")],
+            [_("Investment withdrawn (USD)"), Cell(context["report"]["usd_withdrawn"], "usd")],
+        ],
+    )
+    tables = [counts]
+    for section in context["sections"]:
+        columns, line = kinds[kind_of.get(section["key"], "status")]
+        cut = limit_note if section["count"] > len(section["rows"]) else ""
+        tables.append(Table(str(section["title"]), columns, [line(row) for row in section["rows"]], cut))
+    demo_counted = context.get("demo_choice") != "real" and any(
+        row.get("demo") for section in context["sections"] for row in section["rows"]
+    )
+    notes = [(_("Window"), _("From %(start)s to %(end)s, both days included.") % {"start": start, "end": end})]
+    if demo_counted:
+        notes.append((_("Demo data"), _("Some of these projects are fictional, entered to demonstrate the tracker.")))
+    scope = view.scope.replace("_", "-")
+    slug = getattr(subject, "slug", "") or "all"
+    return Export(
+        title=_("What changed"),
+        subject=str(subject) if subject is not None else "",
+        stem=f"changes-{scope}-{slugify(slug)}-{start.isoformat()}-{end.isoformat()}",
+        as_of=end,
+        url=page_url(request),
+        tables=tables,
+        notes=notes,
+    )

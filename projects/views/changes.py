@@ -15,7 +15,7 @@ from django.views.generic import TemplateView
 from partnership.models import Commission, Directive, Sector, WorkingGroup
 from partnership.views import commission_or_404
 
-from .. import changes
+from .. import changes, report_exports
 from ..models import Project
 from ..models.base import Confidence
 from ..validators import validate_as_of
@@ -152,6 +152,12 @@ def labels(report):
             row["old_status_label"] = names["directive"].get(row.get("old_status"), "")
 
 
+class ChangesPageForm(ChangesForm):
+    """The page's form: the window, the demo filter and a download format (the API has its own `format`)."""
+
+    format = report_exports.format_field()
+
+
 class ChangesView(TemplateView):
     """What changed between two dates, each line linked to its page."""
 
@@ -160,7 +166,7 @@ class ChangesView(TemplateView):
 
     def get(self, request, *args, **kwargs):
         subject = self.get_subject()
-        form = ChangesForm(request.GET or None)
+        form = ChangesPageForm(request.GET or None)
         if form.is_bound and not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form, subject=subject, invalid=True), status=400)
         if not form.is_bound:
@@ -187,7 +193,11 @@ class ChangesView(TemplateView):
             sections=sections,
             line_limit=LINE_LIMIT,
             window_query=f"from={start.isoformat()}&to={end.isoformat()}",
+            demo_choice=form.cleaned_data.get("demo") or "",
         )
+        if fmt := form.cleaned_data.get("format"):
+            export = report_exports.changes_report(request, self, context)
+            return report_exports.download(request, fmt, export, template_name=self.template_name, context=context)
         return self.render_to_response(context)
 
     def get_context_data(self, **kwargs):

@@ -1,9 +1,12 @@
 """The changes report: exactly what changed between two dates, read from the change history."""
 
 import datetime
+import io
 import re
 from decimal import Decimal
 
+import openpyxl
+import pypdf
 import pytest
 
 from partnership.models import Directive, Meeting
@@ -275,3 +278,28 @@ def test_page_in_russian(client, story):
     assert (
         response.status_code == 400 and "Дата начала должна быть не позже даты окончания." in response.content.decode()
     )
+
+
+def test_the_changes_report_downloads_as_xlsx_and_pdf_with_the_page_figures(client, story):
+    """The same sections and counts as the page, in a workbook and a PDF; a bad format is refused."""
+    base = url("projects:report-changes") + "?" + story["window"]
+    page = client.get(base)
+    assert page.status_code == 200 and "format=xlsx" in page.content.decode()
+    sections = page.context["sections"]
+    response = client.get(base + "&format=xlsx")
+    assert response.status_code == 200
+    assert 'filename="changes-commission-' in response["Content-Disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(min_row=2, values_only=True)}
+    assert [summary[str(section["title"])] for section in sections] == [section["count"] for section in sections]
+    assert sum(section["count"] for section in sections) > 0
+    added = book[str(sections[0]["title"])[:31]]
+    assert [row[0] for row in added.iter_rows(min_row=2, values_only=True)] == [r["code"] for r in sections[0]["rows"]]
+    assert book.sheetnames[-1] == "Sources and notes"
+    pdf = client.get(base + "&format=pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    text = " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(io.BytesIO(pdf.content)).pages)
+    for section in sections:
+        assert str(section["title"]) in text
+    bad = client.get(url("projects:report-changes") + "?format=doc")
+    assert bad.status_code == 400 and "Choose xlsx or pdf." in bad.content.decode()
