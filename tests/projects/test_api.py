@@ -509,7 +509,9 @@ def test_summary_totals_by_status_sector_group_and_country(api, today):
     assert by_status["implementation"]["name"] == "Implementation"
     assert {row["key"]: row["count"] for row in body["by_sector"]} == {"energy": 1, None: 1}
     assert {row["key"]: row["name"] for row in body["by_working_group"]}["power"] == "Power"
-    assert {row["key"]: row["usd"] for row in body["by_country"]} == {"KZ": "300.00", None: "200.00"}
+    assert {row["key"]: row["usd"] for row in body["by_location_country"]} == {"KZ": "300.00", None: "200.00"}
+    # No participant has a share: the whole investment is unallocated.
+    assert [(row["key"], row["usd"]) for row in body["by_country"]] == [(None, "500.00")]
 
 
 def test_summary_as_of_a_date_and_with_filters(api, today):
