@@ -11,6 +11,7 @@ from decimal import ROUND_FLOOR, Decimal
 
 from django.db.models import Avg, Count, DecimalField, ExpressionWrapper, F, FloatField, Max, Q, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear, NullIf
+from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -87,6 +88,30 @@ def overdue_tasks(projects, as_of=None):
         .overdue(as_of)
         .select_related("project", "responsible_organisation")
         .order_by("due_date", "project__code")
+    )
+
+
+REPORT_LISTS = ("overdue-tasks", "behind-schedule", "stale-projects")
+
+
+def report_list(kind, projects, as_of=None):
+    """The rows of one of a report's long lists (REPORT_LISTS) on `as_of`, in their order.
+
+    Overdue tasks with their project; projects behind schedule with `elapsed` and `progress`;
+    active projects without a recent update with the date of their `last_update` (published, on or
+    before the day; None when they have none).
+    """
+    if kind == "overdue-tasks":
+        return overdue_tasks(projects, as_of)
+    if kind == "behind-schedule":
+        return projects.behind_schedule(as_of).select_related("working_group").order_by("code")
+    day = as_of or timezone.localdate()
+    published = Q(updates__publication=Publication.PUBLISHED, updates__reported_on__lte=day)
+    return (
+        projects.without_recent_update(as_of)
+        .select_related("working_group")
+        .annotate(last_update=Max("updates__reported_on", filter=published))
+        .order_by("code")
     )
 
 
