@@ -234,7 +234,7 @@ DIMENSIONS = {
     "confidence": "confidence",
     "sector": "sectors",
     "working-group": "working_group",
-    "country": "country",
+    "location-country": "country",
 }
 
 
@@ -243,7 +243,9 @@ DIMENSIONS = {
         summary="Portfolio totals and their breakdowns",
         description="Published projects only. Counts and US-dollar totals are of the portfolio as it "
         "stands; progress, overdue tasks and schedules are measured on `as_of`. A project in two "
-        "sectors or countries counts once in each.",
+        "sectors, or with places in two countries (`by_location_country`), counts once in each; "
+        "`by_country` splits each project's investment by its participants' shares instead, so it "
+        "adds up to the total.",
         parameters=[AS_OF_PARAMETER],
     ),
     dimension=extend_schema(
@@ -255,6 +257,13 @@ DIMENSIONS = {
         ],
         responses=serializers.TotalsRowSerializer(many=True),
     ),
+    by_country=extend_schema(
+        summary="Investment by participant country: each project's USD split by its participants' shares",
+        description="One row per country of the participants, then one unallocated row (no share recorded, "
+        "or shares under 100%); the rows add up to the total of the selected projects.",
+        parameters=[FORMAT_PARAMETER, AS_OF_PARAMETER],
+        responses=serializers.CountryShareRowSerializer(many=True),
+    ),
 )
 class SummaryViewSet(PublishedOnly, PublicViewSet):
     """Totals behind the progress reports, over the projects the directory's filters select."""
@@ -263,7 +272,7 @@ class SummaryViewSet(PublishedOnly, PublicViewSet):
     filterset_class = filters.ProjectFilter
     serializer_class = serializers.SummarySerializer
     pagination_class = None
-    filter_actions = ("list", "dimension")
+    filter_actions = ("list", "dimension", "by_country")
     extra_query_params = ("as_of",)
 
     def get_renderers(self):
@@ -278,6 +287,8 @@ class SummaryViewSet(PublishedOnly, PublicViewSet):
     def get_serializer_class(self):
         if self.action == "dimension":
             return serializers.TotalsRowSerializer
+        if self.action == "by_country":
+            return serializers.CountryShareRowSerializer
         return serializers.SummarySerializer
 
     def selected(self):
@@ -285,10 +296,18 @@ class SummaryViewSet(PublishedOnly, PublicViewSet):
         return Project.objects.filter(pk__in=ids)
 
     def list(self, request, *args, **kwargs):
-        data = selectors.summary(self.selected(), DIMENSIONS, parse_as_of(request))
+        selected = self.selected()
+        data = selectors.summary(selected, DIMENSIONS, parse_as_of(request))
+        data["by_country"] = selectors.investment_by_participant_country(selected)
         return Response(self.get_serializer(data).data)
 
-    @action(detail=False, url_path=r"by-(?P<dimension>status|confidence|sector|working-group|country)")
+    @action(detail=False, url_path="by-country")
+    def by_country(self, request, *args, **kwargs):
+        parse_as_of(request)  # a bad date is refused here as on every summary
+        rows = selectors.investment_by_participant_country(self.selected())
+        return Response(self.get_serializer(rows, many=True).data)
+
+    @action(detail=False, url_path=r"by-(?P<dimension>status|confidence|sector|working-group|location-country)")
     def dimension(self, request, dimension, *args, **kwargs):
         rows = selectors.breakdown(self.selected(), DIMENSIONS[dimension], parse_as_of(request))
         return Response(self.get_serializer(rows, many=True).data)

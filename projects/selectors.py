@@ -7,14 +7,17 @@ queryset methods and conditions in querysets.py; this module only adds them up. 
 the report and the API summary is computed once, in `FIGURES`.
 """
 
-from django.db.models import Avg, Count, ExpressionWrapper, FloatField, Max, Q, Sum, Value
+from decimal import ROUND_FLOOR, Decimal
+
+from django.db.models import Avg, Count, DecimalField, ExpressionWrapper, F, FloatField, Max, Q, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear, NullIf
+from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from partnership.models import Country, Sector, WorkingGroup
 
-from .models import Confidence, Project, ProjectLocation, Publication, Task
+from .models import Confidence, Project, ProjectLocation, ProjectParticipant, Publication, Task
 
 # --- progress figures: the report and the API summary ----------------------------------------------
 
@@ -88,6 +91,30 @@ def overdue_tasks(projects, as_of=None):
     )
 
 
+REPORT_LISTS = ("overdue-tasks", "behind-schedule", "stale-projects")
+
+
+def report_list(kind, projects, as_of=None):
+    """The rows of one of a report's long lists (REPORT_LISTS) on `as_of`, in their order.
+
+    Overdue tasks with their project; projects behind schedule with `elapsed` and `progress`;
+    active projects without a recent update with the date of their `last_update` (published, on or
+    before the day; None when they have none).
+    """
+    if kind == "overdue-tasks":
+        return overdue_tasks(projects, as_of)
+    if kind == "behind-schedule":
+        return projects.behind_schedule(as_of).select_related("working_group").order_by("code")
+    day = as_of or timezone.localdate()
+    published = Q(updates__publication=Publication.PUBLISHED, updates__reported_on__lte=day)
+    return (
+        projects.without_recent_update(as_of)
+        .select_related("working_group")
+        .annotate(last_update=Max("updates__reported_on", filter=published))
+        .order_by("code")
+    )
+
+
 def report(projects, directives, as_of=None):
     """The figures and lists of a progress report on `as_of` (lists as querysets, not yet cut)."""
     totals = projects.totals()
@@ -152,6 +179,92 @@ def summary(projects, dimensions, as_of=None):
         "totals": {**projects.totals(), **progress_figures(projects, as_of)},
         **{f"by_{name.replace('-', '_')}": breakdown(projects, field, as_of) for name, field in dimensions.items()},
     }
+
+
+# --- investment by participants' countries ---------------------------------------------------------
+
+CENT = Decimal("0.01")
+# Shares are kept exact in the sums (up to 4 decimals of a percent of a cent) and rounded at the end.
+EXACT = DecimalField(max_digits=32, decimal_places=8)
+
+
+def investment_by_participant_country(projects):
+    """Each priced project's USD equivalent split by its participants' shares, per country.
+
+    A country gets `investment_usd × (sum of its participants' shares) / 100` of each project;
+    what no share covers (no share recorded, shares under 100%, or a participant whose
+    organisation has no country) is one row with `key` None, "unallocated". Rows have `key`
+    (the country code), `name`, `usd` (rounded to cents so that the rows add up to `total`
+    exactly: largest remainders), `count` (projects with a part in that row) and `percent` of the
+    total; countries largest first, the unallocated row last (always there, zero or not). Three
+    queries whatever the number of projects: the participants' sums, the rest, the countries' names.
+    """
+    ids = projects.order_by().values("pk")
+    counted = Q(share__isnull=False, organisation__country__isnull=False)
+    allocated = (
+        ProjectParticipant.objects.filter(counted, project__in=ids, project__figures__investment_usd__isnull=False)
+        .order_by()
+        .values("organisation__country")
+        .annotate(
+            usd=Sum(F("project__figures__investment_usd") * F("share") / Value(100), output_field=EXACT),
+            count=Count("project", distinct=True),
+        )
+    )
+    allocated = list(allocated)
+    # The rest of each project: what its participants' counted shares leave.
+    shares = Coalesce(
+        Sum(
+            "participants__share",
+            filter=Q(participants__share__isnull=False, participants__organisation__country__isnull=False),
+        ),
+        Value(Decimal(0)),
+        output_field=EXACT,
+    )
+    rest = (
+        Project.objects.filter(pk__in=ids, figures__investment_usd__isnull=False)
+        .annotate(usd=F("figures__investment_usd"), shares=shares)
+        .aggregate(
+            total=Coalesce(Sum("usd"), Value(Decimal(0)), output_field=EXACT),
+            unallocated=Coalesce(
+                Sum(F("usd") * (Value(100) - F("shares")) / Value(100), output_field=EXACT),
+                Value(Decimal(0)),
+                output_field=EXACT,
+            ),
+            count=Count("pk", filter=Q(shares__lt=100)),
+        )
+    )
+    total = Decimal(rest["total"]).quantize(CENT)
+    countries = Country.objects.in_bulk([row["organisation__country"] for row in allocated])
+    rows = [
+        {
+            "key": countries[row["organisation__country"]].code,
+            "name": countries[row["organisation__country"]].name,
+            "usd": Decimal(row["usd"]),
+            "count": row["count"],
+        }
+        for row in allocated
+    ]
+    unallocated = {"key": None, "name": str(NO_SHARE), "usd": Decimal(rest["unallocated"]), "count": rest["count"]}
+    rows.sort(key=lambda row: (-row["usd"], row["name"]))
+    rows.append(unallocated)
+    _round_to(total, rows)
+    for row in rows:
+        row["percent"] = float(100 * row["usd"] / total) if total else None
+    return rows
+
+
+NO_SHARE = gettext_lazy("Unallocated")
+
+
+def _round_to(total, rows):
+    """Round each row's `usd` to cents so that they add up to `total` (largest remainders)."""
+    floors = [row["usd"].quantize(CENT, rounding=ROUND_FLOOR) for row in rows]
+    cents = int((total - sum(floors, Decimal(0))) / CENT)
+    by_remainder = sorted(range(len(rows)), key=lambda i: floors[i] - rows[i]["usd"])
+    for i in by_remainder[:cents] if cents > 0 else by_remainder[::-1][:-cents]:
+        floors[i] += CENT if cents > 0 else -CENT
+    for row, value in zip(rows, floors, strict=True):
+        row["usd"] = value
 
 
 # --- the directory's facets -----------------------------------------------------------------------

@@ -388,6 +388,22 @@ class TotalsRowSerializer(serializers.Serializer):
     behind_schedule = serializers.IntegerField()
 
 
+class CountryShareRowSerializer(serializers.Serializer):
+    key = serializers.CharField(
+        allow_null=True, help_text="Country code of the participants; null for the unallocated part."
+    )
+    name = serializers.CharField(help_text="The country's name in the request's language, or “Unallocated”.")
+    usd = serializers.DecimalField(
+        **MONEY,
+        help_text="US dollars: each priced project's investment times the shares of this country's participants. "
+        "The rows add up to the total.",
+    )
+    count = serializers.IntegerField(
+        help_text="Projects with a part in this row (for the unallocated row: those whose shares leave some out)."
+    )
+    percent = serializers.FloatField(allow_null=True, help_text="Share of the total (0–100); null when it is zero.")
+
+
 @extend_schema_serializer(many=False)
 class SummarySerializer(serializers.Serializer):
     as_of = serializers.DateField(help_text="The day progress, overdue tasks and schedules are measured on.")
@@ -396,4 +412,11 @@ class SummarySerializer(serializers.Serializer):
     by_confidence = TotalsRowSerializer(many=True)
     by_sector = TotalsRowSerializer(many=True)
     by_working_group = TotalsRowSerializer(many=True)
-    by_country = TotalsRowSerializer(many=True)
+    by_country = CountryShareRowSerializer(
+        many=True,
+        help_text="Investment split by the shares of the participants' countries, with an unallocated row; "
+        "adds up to `totals.usd`.",
+    )
+    by_location_country = TotalsRowSerializer(
+        many=True, help_text="Projects and their investment by the countries of their places: a project counts in each."
+    )

@@ -24,3 +24,4 @@ urlpatterns = [
     path("working-groups/<slug:slug>/feed/", feeds.WorkingGroupUpdatesFeed(), name="workinggroup-feed"),
 ]
 urlpatterns += views.changes.urlpatterns  # the changes reports (projects/views/changes.py)
+urlpatterns += views.report_lists.urlpatterns  # the reports' long lists (projects/views/report_lists.py)

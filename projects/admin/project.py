@@ -1,7 +1,10 @@
 """The project form: the project itself with its tasks, participants, places, updates and documents."""
 
+from decimal import Decimal
+
 from django.contrib import admin
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
@@ -10,6 +13,7 @@ from partnership.admin import DemoListFilter, TranslatedHistoryAdmin, badge, dem
 
 from .. import workflow
 from ..models import Document, ProgressUpdate, Project, ProjectLocation, ProjectParticipant, Task
+from ..models.portfolio import check_share_total
 from ..resources import ProjectResource
 from .base import (
     ScopedAdminMixin,
@@ -23,6 +27,7 @@ from .base import (
     translation_fieldsets,
     working_group_filter,
 )
+from .pending import LiveRowsFormSet
 
 # --- inlines under a project -------------------------------------------------------------------
 
@@ -47,8 +52,29 @@ class TaskInline(ScopedInlineMixin, TranslationTabularInline):
     autocomplete_fields = ["responsible_organisation"]
 
 
+class ParticipantFormSet(LiveRowsFormSet):
+    """The participants of one project, whose shares together may not pass 100%."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        # This formset checks the shares together, with the values being saved (see clean()).
+        form.instance.shares_checked_together = True
+        return form
+
+    def clean(self):
+        super().clean()
+        deleted = self.deleted_forms
+        shares = [form.cleaned_data.get("share") for form in self.forms if form not in deleted]
+        total = sum((share for share in shares if share is not None), Decimal(0))
+        try:
+            check_share_total(total)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["share"]) from None
+
+
 class ParticipantInline(ScopedInlineMixin, admin.TabularInline):
     model = ProjectParticipant
+    formset = ParticipantFormSet
     fields = ["organisation", "role", "share"]
     autocomplete_fields = ["organisation"]
 

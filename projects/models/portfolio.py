@@ -274,6 +274,26 @@ class ProjectParticipant(TimeStamped):
     def __str__(self):
         return f"{self.organisation} ({self.get_role_display()})"
 
+    def clean(self):
+        # The admin's participant formset checks the rows it edits together (their new shares).
+        if self.share is None or self.project_id is None or getattr(self, "shares_checked_together", False):
+            return
+        others = self.project.participants.exclude(pk=self.pk).aggregate(total=models.Sum("share"))["total"]
+        check_share_total((others or Decimal(0)) + self.share)
+
+
+def check_share_total(total):
+    """A project's participants' shares add up to at most 100%; raises ValidationError on `share`."""
+    if total > 100:
+        raise ValidationError(
+            {
+                "share": _(
+                    "The participants' shares of this project would add up to %(total)s%%; they can add up to 100%% at most."
+                )
+                % {"total": f"{total.normalize():f}"}
+            }
+        )
+
 
 class ProjectLocation(TimeStamped):
     """A place where a project is carried out."""

@@ -9,6 +9,15 @@ from .changes import ChangesView
 from .directory import ProjectListView
 from .home import HomeView
 from .project import ProjectDetailView, ProjectMapView
+from .report_lists import ReportListView
 from .reports import ReportView
 
-__all__ = ["ChangesView", "HomeView", "ProjectDetailView", "ProjectListView", "ProjectMapView", "ReportView"]
+__all__ = [
+    "ChangesView",
+    "HomeView",
+    "ProjectDetailView",
+    "ProjectListView",
+    "ProjectMapView",
+    "ReportListView",
+    "ReportView",
+]

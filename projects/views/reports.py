@@ -17,6 +17,7 @@ from partnership.views import commission_or_404
 from .. import report_exports, selectors
 from ..models import Project
 from ..validators import validate_as_of
+from . import report_lists
 from .demo import DemoScope
 from .figures import confidence_rows, sector_rows, status_rows
 
@@ -153,7 +154,8 @@ class ReportView(DemoScope, TemplateView):
         return Directive.objects.filter(meeting__commission=subject)
 
     def report(self, subject, as_of):
-        figures = selectors.report(self.projects(subject), self.directives(subject), as_of)
+        projects = self.projects(subject)
+        figures = selectors.report(projects, self.directives(subject), as_of)
         by_status = status_rows(figures["by_status"])
         by_confidence = confidence_rows(figures["by_confidence"])
         by_sector = sector_rows(figures["by_sector"])
@@ -188,9 +190,24 @@ class ReportView(DemoScope, TemplateView):
             "by_sector": by_sector,
             "distribution": distribution,
             "by_group": by_group,
-            "overdue_tasks": first_rows(figures["overdue_tasks"]),
-            "behind": first_rows(figures["behind"]),
-            "stale": first_rows(figures["stale"]),
+            # The long lists are pages of their own (report_lists); the report links to each with its
+            # count. The querysets stay here, not evaluated, for the exports that list every row.
+            "overdue_tasks": figures["overdue_tasks"],
+            "behind": figures["behind"],
+            "stale": figures["stale"],
+            "lists": report_lists.list_links(
+                self.scope,
+                subject,
+                {
+                    "overdue-tasks": figures["figures"]["overdue_tasks"],
+                    "behind-schedule": figures["figures"]["behind_schedule"],
+                    "stale-projects": figures["stale"].count(),
+                },
+                as_of=as_of,
+                demo=self.demo_choice(),
+                commission_slug=self.kwargs.get("slug"),
+            ),
+            "by_participant_country": selectors.investment_by_participant_country(projects),
             "list_limit": LIST_LIMIT,
             "stale_days": settings.STALE_UPDATE_DAYS,
             "directives": directives,

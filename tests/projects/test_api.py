@@ -509,7 +509,9 @@ def test_summary_totals_by_status_sector_group_and_country(api, today):
     assert by_status["implementation"]["name"] == "Implementation"
     assert {row["key"]: row["count"] for row in body["by_sector"]} == {"energy": 1, None: 1}
     assert {row["key"]: row["name"] for row in body["by_working_group"]}["power"] == "Power"
-    assert {row["key"]: row["usd"] for row in body["by_country"]} == {"KZ": "300.00", None: "200.00"}
+    assert {row["key"]: row["usd"] for row in body["by_location_country"]} == {"KZ": "300.00", None: "200.00"}
+    # No participant has a share: the whole investment is unallocated.
+    assert [(row["key"], row["usd"]) for row in body["by_country"]] == [(None, "500.00")]
 
 
 def test_summary_as_of_a_date_and_with_filters(api, today):
@@ -605,8 +607,9 @@ def test_detail_queries_do_not_grow_with_its_records(api, django_assert_num_quer
 def test_summary_queries_do_not_grow_with_the_portfolio(api, django_assert_num_queries, count):
     make_portfolio(count)
     # Totals and figures (2), then per dimension totals with figures and names (status and
-    # confidence need no names: 1 + 1 + 2 + 2 + 2).
-    with django_assert_num_queries(10):
+    # confidence need no names: 1 + 1 + 2 + 2 + 2), then the participant-country split (2 here; a
+    # third for the countries' names when some participant has a share).
+    with django_assert_num_queries(12):
         assert api.get("/api/v1/summary/").json()["totals"]["count"] == count
 
 
