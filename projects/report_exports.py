@@ -115,9 +115,9 @@ def page_url(request):
     return request.build_absolute_uri(request.path + (f"?{query.urlencode()}" if query else ""))
 
 
-def demo_notice(context):
+def demo_notice(request, context):
     """The page's demo-data notice as plain text, empty when no demo project is counted."""
-    return " ".join(strip_tags(render_to_string("includes/_demo_notice.html", context)).split())
+    return " ".join(strip_tags(render_to_string("includes/_demo_notice.html", context, request=request)).split())
 
 
 def sources_note():
@@ -135,12 +135,7 @@ def progress_report(request, view, context):
     subject, as_of, totals, figures = context["subject"], context["as_of"], context["totals"], context["figures"]
     directives = context["directives"]
     scope = view.scope.replace("_", "-")
-    limit_note = _("Only the first %(limit)s are listed.") % {"limit": context["list_limit"]}
-
-    def cut(rows):
-        return limit_note if getattr(rows, "more", False) else ""
-
-    project, projects, usd = _("Project"), _("Projects"), _("Investment (USD)")
+    projects, usd = _("Projects"), _("Investment (USD)")
     tables = [
         Table(
             _("Summary"),
@@ -157,7 +152,7 @@ def progress_report(request, view, context):
                 [_("Behind schedule"), Cell(figures["behind_schedule"], "count")],
                 [_("Overdue directives"), Cell(directives["overdue"], "count")],
             ],
-            demo_notice(context),
+            demo_notice(request, context),
         ),
         _breakdown(_("By status"), _("Status"), context["by_status"], totals),
         _breakdown(_("By delivery confidence"), _("Delivery confidence"), context["by_confidence"], totals),
@@ -178,42 +173,20 @@ def progress_report(request, view, context):
             [[row["label"], row["value"]] for row in context["by_group"]],
         ),
         Table(
-            _("Overdue tasks"),
-            [
-                Column(project, width=14),
-                Column(_("Title"), width=40),
-                Column(_("Task"), width=40),
-                Column(_("Due"), "date", 12),
-                Column(_("Responsible"), width=30),
-            ],
-            [
-                [
-                    task.project.code,
-                    task.project.title,
-                    task.title,
-                    task.due_date,
-                    getattr(task.responsible_organisation, "name", "") or task.responsible,
-                ]
-                for task in context["overdue_tasks"]
-            ],
-            cut(context["overdue_tasks"]),
+            _("Investment by participant country"),
+            [Column(_("Country"), width=30), Column(projects, "count"), Column(usd, "usd", 20)]
+            + [Column(_("Share"), "percent")],
+            [[row["name"], row["count"], row["usd"], row["percent"]] for row in context["by_participant_country"]]
+            + [[_("Total"), None, totals["usd"], 100 if totals["usd"] else None]],
+            _(
+                "Each project's US-dollar equivalent split by its participants' shares; what no share covers is unallocated."
+            ),
         ),
         Table(
-            _("Projects behind schedule"),
-            [
-                Column(project, width=14),
-                Column(_("Title"), width=48),
-                Column(_("Time elapsed"), "percent"),
-                Column(_("Progress"), "percent"),
-            ],
-            [[p.code, p.title, p.elapsed, p.progress] for p in context["behind"]],
-            cut(context["behind"]),
-        ),
-        Table(
-            _("Projects without a recent update"),
-            [Column(project, width=14), Column(_("Title"), width=48)],
-            [[p.code, p.title] for p in context["stale"]],
-            cut(context["stale"]),
+            _("Lists"),
+            [Column(_("List"), width=40), Column(_("Count"), "count"), Column(_("Address"), width=60)],
+            [[link["title"], link["count"], request.build_absolute_uri(link["url"])] for link in context["lists"]],
+            _("Each list is a page of its own, with its filters and a CSV download."),
         ),
         Table(
             _("Directives by state"),
@@ -222,7 +195,7 @@ def progress_report(request, view, context):
             + [[_("of which overdue"), directives["overdue"]], [_("Total"), directives["total"]]],
         ),
     ]
-    notes = [(_("Demo data"), demo_notice(context))] if context.get("demo_count") else []
+    notes = [(_("Demo data"), demo_notice(request, context))] if context.get("demo_count") else []
     return Export(
         title=_("Progress report"),
         subject=str(subject),
