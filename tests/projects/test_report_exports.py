@@ -142,7 +142,7 @@ def test_xlsx_sources_sheet_has_as_of_date_address_sources_and_no_demo_notice_wi
 
 
 def test_xlsx_of_a_working_group_counts_only_its_projects_and_carries_the_demo_notice(client, portfolio, today):
-    demo = f.ProjectFactory(code="DEMO-1", working_group=Project.objects.get(code="KZUZ-001").working_group, demo=True)
+    f.ProjectFactory(code="DEMO-1", working_group=Project.objects.get(code="KZUZ-001").working_group, demo=True)
     response = client.get(url("projects:report-workinggroup", slug="power") + "?format=xlsx")
     assert f'filename="report-working-group-power-{today}.xlsx"' in response["Content-Disposition"]
     book = workbook(response)
