@@ -7,6 +7,7 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from .models import (
     Agreement,
@@ -51,6 +52,8 @@ def subset_filter(label, subset):
     return django_filters.BooleanFilter(label=label, method=method)
 
 
+# A choice of words, though the model's flag it filters is a boolean.
+@extend_schema_field({"type": "string", "enum": ["", "real", "demo"]})
 class DemoFilter(django_filters.ChoiceFilter):
     """All records, real ones only (`real`) or demo ones only (`demo`), by a boolean demo flag.
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ManyToManyField
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -357,6 +358,8 @@ class TradeFigureSerializer(ModelValidatingSerializer):
 
 class PortfolioFigureSerializer(serializers.ModelSerializer):
     commission = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    # A link or "" when none is recorded (a read-only URLField would promise a URI always).
+    source_url = serializers.CharField(read_only=True, label=gettext_lazy("Source link"))
 
     class Meta:
         model = PortfolioFigure
