@@ -298,7 +298,9 @@ SPECTACULAR_SETTINGS = {
     "(`Authorization: Token <key>`) within the same permissions as in the admin. Every list "
     "answers in JSON or CSV (`?format=csv` or `Accept: text/csv`), is filtered by the same filters "
     "as the site, and is paginated (`page`, `page_size` up to 500). Errors are JSON: "
-    '`{"detail": …, "code": …, "errors": {parameter or field: [messages]}}`.',
+    '`{"detail": …, "code": …, "errors": {parameter or field: [messages]}}`. Open data: the '
+    "published portfolio as IATI 2.03 activity XML (`/api/v1/iati/activities.xml`) and as an OC4IDS "
+    '0.9 project package (`/api/v1/oc4ids/projects.json`), tag "open data".',
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
