@@ -73,6 +73,12 @@ class ExportView(APIBehaviour, generics.GenericAPIView):
     queryset = Project.objects.none()
     extra_query_params = ("demo",)
 
+    def get_renderers(self):
+        # OPTIONS describes the endpoint in JSON, whatever the file's format.
+        if getattr(getattr(self, "request", None), "method", None) == "OPTIONS":
+            return [JSONRenderer()]
+        return super().get_renderers()
+
     def text_query_params(self):
         # ?demo= (empty) means all projects, as in the site's forms.
         return {"demo"}
@@ -144,6 +150,7 @@ OC4IDS_RESPONSE = OpenApiResponse(
 class IATIActivities(ListExport):
     """IATI 2.03 activities of published projects with at least one planned or actual date."""
 
+    name = "IATI activities"
     renderer_classes = [XMLRenderer]
 
     def base_queryset(self):
@@ -167,6 +174,7 @@ class IATIActivities(ListExport):
 class IATIActivity(OneExport):
     """One published project as an IATI 2.03 activity (in an <iati-activities> file)."""
 
+    name = "IATI activity"
     renderer_classes = [XMLRenderer]
 
     @extend_schema(
@@ -190,6 +198,7 @@ class IATIActivity(OneExport):
 class OC4IDSProjects(ListExport):
     """An OC4IDS project package of published projects."""
 
+    name = "OC4IDS projects"
     renderer_classes = [OC4IDSRenderer]
 
     @extend_schema(
@@ -209,6 +218,7 @@ class OC4IDSProjects(ListExport):
 class OC4IDSProject(OneExport):
     """One published project in an OC4IDS project package."""
 
+    name = "OC4IDS project"
     renderer_classes = [OC4IDSRenderer]
 
     @extend_schema(

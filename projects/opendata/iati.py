@@ -157,10 +157,13 @@ def activity(project, context):
 
 def activities_document(projects, context):
     """The <iati-activities> file of these projects (each with at least one date: `dated_q`)."""
+    projects = list(projects)
+    # Made on demand: dated by its contents' latest change, so that an unchanged file keeps its ETag.
+    generated = max((project.updated for project in projects), default=None) or timezone.now()
     root = etree.Element(
         "iati-activities",
         version=codes.IATI_VERSION,
-        **{"generated-datetime": timezone.now().isoformat(timespec="seconds")},
+        **{"generated-datetime": generated.isoformat(timespec="seconds")},
     )
     for project in projects:
         root.append(activity(project, context))

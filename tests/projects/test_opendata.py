@@ -290,3 +290,13 @@ def test_the_sitemap_and_the_openapi_schema_name_the_exports(client, api):
 def test_an_amount_with_cents_stays_exact(api):
     f.ProjectFactory(code="C-1", investment_amount=Decimal("1234.56"), investment_currency="EUR")
     assert oc4ids(api.get(OC4IDS_LIST))["projects"][0]["budget"]["amount"] == {"amount": 1234.56, "currency": "EUR"}
+
+
+def test_an_unchanged_file_answers_304_and_options_describe_it_in_json(api):
+    f.ProjectFactory(code="E-1", planned_start=START)
+    for address in (IATI_LIST, OC4IDS_LIST, "/api/v1/iati/activities/E-1.xml"):
+        etag = api.get(address)["ETag"]
+        assert api.get(address, HTTP_IF_NONE_MATCH=etag).status_code == 304, address
+    options = api.options(IATI_LIST)
+    assert options.status_code == 200
+    assert options.json()["name"] == "IATI activities"
