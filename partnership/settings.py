@@ -260,6 +260,15 @@ STALE_UPDATE_DAYS = env.int("STALE_UPDATE_DAYS", default=90)
 # commission, else the first one recorded (see CommissionQuerySet.default()).
 DEFAULT_COMMISSION = env.str("DEFAULT_COMMISSION", default="")
 
+# Open-data exports (/api/v1/iati/…, /api/v1/oc4ids/…; see projects/opendata/). The IATI
+# organisation identifier is a placeholder until the publisher registers one (org-id.guide);
+# the OC4IDS prefix likewise until it registers a project identifier prefix.
+OPEN_DATA_PUBLISHER_NAME = env.str("OPEN_DATA_PUBLISHER_NAME", default="")  # empty: the default commission
+OPEN_DATA_LICENSE = env.str("OPEN_DATA_LICENSE", default="https://creativecommons.org/licenses/by/4.0/")
+IATI_REPORTING_ORG_REF = env.str("IATI_REPORTING_ORG_REF", default="XI-IATI-EXAMPLE")
+IATI_REPORTING_ORG_TYPE = env.str("IATI_REPORTING_ORG_TYPE", default="15")  # 15: other public sector
+OC4IDS_PROJECT_ID_PREFIX = env.str("OC4IDS_PROJECT_ID_PREFIX", default="oc4ids-example-")
+
 # REST API (/api/v1/): reads for everyone over published content, writes for staff with a
 # token or a session. Shared behaviour lives in partnership/rest/.
 REST_FRAMEWORK = {
@@ -289,7 +298,9 @@ SPECTACULAR_SETTINGS = {
     "(`Authorization: Token <key>`) within the same permissions as in the admin. Every list "
     "answers in JSON or CSV (`?format=csv` or `Accept: text/csv`), is filtered by the same filters "
     "as the site, and is paginated (`page`, `page_size` up to 500). Errors are JSON: "
-    '`{"detail": …, "code": …, "errors": {parameter or field: [messages]}}`.',
+    '`{"detail": …, "code": …, "errors": {parameter or field: [messages]}}`. Open data: the '
+    "published portfolio as IATI 2.03 activity XML (`/api/v1/iati/activities.xml`) and as an OC4IDS "
+    '0.9 project package (`/api/v1/oc4ids/projects.json`), tag "open data".',
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",

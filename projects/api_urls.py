@@ -11,7 +11,7 @@ from partnership import api as commission_api
 from partnership.rest.errors import api_not_found
 from partnership.rest.viewsets import Router
 
-from . import api, api_changes
+from . import api, api_changes, api_opendata
 
 app_name = "api"
 
@@ -49,6 +49,11 @@ router.register("changes", api_changes.ChangesViewSet, basename="changes")
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(), name="docs"),
+    # Open-data exports (projects/api_opendata.py): file names end in .xml and .json.
+    path("v1/iati/activities.xml", api_opendata.IATIActivities.as_view(), name="iati-activities"),
+    re_path(r"^v1/iati/activities/(?P<code>[^/]+)\.xml$", api_opendata.IATIActivity.as_view(), name="iati-activity"),
+    path("v1/oc4ids/projects.json", api_opendata.OC4IDSProjects.as_view(), name="oc4ids-projects"),
+    re_path(r"^v1/oc4ids/projects/(?P<code>[^/]+)\.json$", api_opendata.OC4IDSProject.as_view(), name="oc4ids-project"),
     path("v1/", include(router.urls)),
     # Any other address under /api/ gets a JSON 404, never the site's HTML page.
     re_path(r"^[\s\S]*$", api_not_found),

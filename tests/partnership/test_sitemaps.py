@@ -10,7 +10,17 @@ from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
-SECTIONS = ["pages", "projects", "commissions", "working-groups", "meetings", "directives", "agreements", "events"]
+SECTIONS = [
+    "pages",
+    "projects",
+    "commissions",
+    "working-groups",
+    "meetings",
+    "directives",
+    "agreements",
+    "events",
+    "datasets",
+]
 
 
 def locations(body):

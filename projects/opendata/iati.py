@@ -1,0 +1,170 @@
+"""IATI 2.03 activity XML of published projects.
+
+An activity is built by the functions of ACTIVITY_PARTS in turn, each returning the elements of
+one part in the order the schema's sequence wants. Budgets and transactions go between sectors
+and document links, results after document links; each is one function added to the list.
+"""
+
+import mimetypes
+
+from django.db.models import Q
+from django.utils import timezone
+from lxml import etree
+
+from . import codes
+from .records import clean, joined_translations, translations
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def element(tag, text=None, **attributes):
+    node = etree.Element(tag, {name.replace("_", "-"): str(value) for name, value in attributes.items()})
+    if text is not None:
+        node.text = clean(text)
+    return node
+
+
+def narratives(parent, texts):
+    """One <narrative xml:lang="…"> per (language, text)."""
+    for lang, text in texts:
+        narrative = etree.SubElement(parent, "narrative")
+        narrative.set(XML_LANG, lang)
+        narrative.text = text
+    return parent
+
+
+def with_narratives(tag, texts, **attributes):
+    return narratives(element(tag, **attributes), texts)
+
+
+# --- the parts of an activity, in schema order ------------------------------------------------------
+
+
+def identification(project, context):
+    publisher = context["publisher"]
+    yield element("iati-identifier", publisher.activity_identifier(project))
+    yield with_narratives(
+        "reporting-org", [("en", clean(publisher.name))], ref=publisher.iati_ref, type=publisher.iati_type
+    )
+    yield with_narratives("title", translations(project, "title") or [("en", project.code)])
+    # The general description: the full text where there is one, else the public summary.
+    texts = translations(project, "description") or translations(project, "summary")
+    yield with_narratives("description", texts or translations(project, "title"), type=codes.IATI_DESCRIPTION_GENERAL)
+
+
+def participating_orgs(project, context):
+    publisher = context["publisher"]
+    commission = project.working_group.commission if project.working_group_id else None
+    name = [("en", clean(commission.name))] if commission is not None else [("en", clean(publisher.name))]
+    attributes = {"ref": publisher.iati_ref} if commission is None or commission.name == publisher.name else {}
+    yield with_narratives("participating-org", name, role=codes.IATI_COMMISSION_ROLE, **attributes)
+    for participant in project.participants.all():
+        organisation = participant.organisation
+        attributes = {"role": codes.IATI_ORGANISATION_ROLE[participant.role]}
+        kind = codes.IATI_ORGANISATION_TYPE.get(organisation.kind)
+        if kind:
+            attributes["type"] = kind
+        yield with_narratives("participating-org", translations(organisation, "name"), **attributes)
+
+
+def status_and_dates(project, context):
+    yield element("activity-status", code=codes.IATI_ACTIVITY_STATUS[project.status])
+    for field, kind in codes.IATI_ACTIVITY_DATES:
+        day = getattr(project, field)
+        if day is not None:
+            yield element("activity-date", type=kind, iso_date=day.isoformat())
+
+
+def places(project, context):
+    locations = list(project.locations.all())
+    countries = list(dict.fromkeys(location.country.code for location in locations))
+    shares = codes.even_split(len(countries))
+    for code, share in zip(countries, shares, strict=True):
+        attributes = {"percentage": share} if len(countries) > 1 else {}
+        yield element("recipient-country", code=code, **attributes)
+    for location in locations:
+        name = joined_translations(location, ("place", "region"))
+        has_point = location.latitude is not None and location.longitude is not None
+        if not name and not has_point:
+            continue
+        node = element("location")
+        if name:
+            node.append(with_narratives("name", name))
+        if has_point:
+            point = etree.SubElement(node, "point", srsName=codes.IATI_SRS_NAME)
+            etree.SubElement(point, "pos").text = f"{location.latitude} {location.longitude}"
+        yield node
+
+
+def sectors(project, context):
+    mapping = codes.dac_sectors()
+    found = list(dict.fromkeys(mapping[s.slug]["code"] for s in project.sectors.all() if s.slug in mapping))
+    for code, share in zip(found, codes.even_split(len(found)), strict=True):
+        yield element("sector", vocabulary=codes.IATI_SECTOR_VOCABULARY, code=code, percentage=share)
+
+
+def document_links(project, context):
+    absolute = context["absolute_url"]
+    page = element("document-link", url=absolute(project.get_absolute_url()), format="text/html")
+    page.append(with_narratives("title", translations(project, "title") or [("en", project.code)]))
+    page.append(element("category", code="A12"))
+    yield page
+    for document in project.public_documents:
+        url = absolute(document.href)
+        name = document.download_name if document.file else document.url
+        media_type = mimetypes.guess_type(name)[0] or ("application/octet-stream" if document.file else "text/html")
+        link = element("document-link", url=url, format=media_type)
+        link.append(with_narratives("title", translations(document, "title") or [("en", url)]))
+        link.append(element("category", code=codes.IATI_DOCUMENT_CATEGORY.get(document.kind, "A12")))
+        yield link
+
+
+ACTIVITY_PARTS = [
+    identification,
+    participating_orgs,
+    status_and_dates,
+    places,
+    sectors,
+    # budgets, transactions (schema order: after sectors, before document links)
+    document_links,
+    # results (after document links)
+]
+
+
+def dated_q():
+    """IATI wants at least one activity date: a project with none cannot be an activity yet."""
+    condition = Q()
+    for field, _kind in codes.IATI_ACTIVITY_DATES:
+        condition |= Q(**{f"{field}__isnull": False})
+    return condition
+
+
+def has_dates(project):
+    """The same rule as `dated_q`, for one project already read."""
+    return any(getattr(project, field) is not None for field, _kind in codes.IATI_ACTIVITY_DATES)
+
+
+def activity(project, context):
+    attributes = {"last-updated-datetime": project.updated.isoformat(timespec="seconds")}
+    if project.investment_amount is not None:
+        attributes["default-currency"] = project.investment_currency
+    node = etree.Element("iati-activity", attributes)
+    node.set(XML_LANG, "en")
+    for part in ACTIVITY_PARTS:
+        node.extend(part(project, context))
+    return node
+
+
+def activities_document(projects, context):
+    """The <iati-activities> file of these projects (each with at least one date: `dated_q`)."""
+    projects = list(projects)
+    # Made on demand: dated by its contents' latest change, so that an unchanged file keeps its ETag.
+    generated = max((project.updated for project in projects), default=None) or timezone.now()
+    root = etree.Element(
+        "iati-activities",
+        version=codes.IATI_VERSION,
+        **{"generated-datetime": generated.isoformat(timespec="seconds")},
+    )
+    for project in projects:
+        root.append(activity(project, context))
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -1,0 +1,302 @@
+"""Open-data exports: IATI 2.03 activity XML and the OC4IDS 0.9 project package, validated
+against the official schemas kept in projects/opendata/schemas/ (no network)."""
+
+import datetime
+import json
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from jsonschema import Draft4Validator, FormatChecker
+from lxml import etree
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4
+
+from projects.models import Document, Project, ProjectLocation, ProjectParticipant, Publication
+from projects.opendata import codes
+from tests import factories as f
+from tests.helpers import assert_error
+
+pytestmark = pytest.mark.django_db
+
+IATI_LIST = "/api/v1/iati/activities.xml"
+OC4IDS_LIST = "/api/v1/oc4ids/projects.json"
+START = datetime.date(2025, 3, 1)
+
+IATI_SCHEMA = etree.XMLSchema(etree.parse(str(codes.IATI_SCHEMA)))
+
+
+def oc4ids_validator():
+    package = json.loads(codes.OC4IDS_PACKAGE_SCHEMA.read_text())
+    project = json.loads(codes.OC4IDS_PROJECT_SCHEMA.read_text())
+    registry = Registry().with_resources(
+        (schema["id"], Resource.from_contents(schema, default_specification=DRAFT4)) for schema in (package, project)
+    )
+    return Draft4Validator(package, registry=registry, format_checker=FormatChecker())
+
+
+OC4IDS_SCHEMA = oc4ids_validator()
+
+
+def iati(response):
+    """The parsed IATI file, after checking that it is XML and valid against the 2.03 schema."""
+    assert response.status_code == 200, response.content[:500]
+    assert response["Content-Type"].startswith("application/xml")
+    document = etree.fromstring(response.content)
+    assert IATI_SCHEMA.validate(document), IATI_SCHEMA.error_log
+    return document
+
+
+def oc4ids(response):
+    """The package, after checking that it is valid against the OC4IDS project package schema."""
+    assert response.status_code == 200, response.content[:500]
+    package = response.json()
+    errors = [f"{list(error.absolute_path)}: {error.message}" for error in OC4IDS_SCHEMA.iter_errors(package)]
+    assert not errors, errors[:5]
+    return package
+
+
+def activity_codes(document):
+    return [node.text.removeprefix("XI-IATI-EXAMPLE-") for node in document.iter("iati-identifier")]
+
+
+def project_codes(package):
+    return [project["identifiers"][0]["id"] for project in package["projects"]]
+
+
+def seed(*args):
+    call_command("seed", *args, stdout=StringIO())
+
+
+# --- the seeded facts and the demo portfolio validate -------------------------------------------------
+
+
+def test_the_seeded_facts_validate_as_iati_activities(api):
+    seed()
+    document = iati(api.get(IATI_LIST))
+    dated = (
+        Project.objects.published()
+        .filter(demo=False)
+        .exclude(planned_start=None, actual_start=None, planned_end=None, actual_end=None)
+    )
+    assert sorted(activity_codes(document)) == sorted(dated.values_list("code", flat=True))
+    assert document.get("version") == "2.03"
+
+    icic = next(a for a in document if a.findtext("iati-identifier") == "XI-IATI-EXAMPLE-KZUZ-001")
+    titles = {n.get("{http://www.w3.org/XML/1998/namespace}lang"): n.text for n in icic.find("title")}
+    assert set(titles) == {"en", "ru", "kk", "uz"}
+    assert icic.find("activity-status").get("code") == "2"
+    assert {(d.get("type"), d.get("iso-date")) for d in icic.iter("activity-date")} == {
+        ("2", "2025-11-15"),
+        ("3", "2027-06-30"),
+    }
+    assert [(c.get("code"), c.get("percentage")) for c in icic.iter("recipient-country")] == [
+        ("KZ", "50.0"),
+        ("UZ", "50.0"),
+    ]
+    assert {(s.get("code"), s.get("percentage")) for s in icic.iter("sector")} == {("21010", "50.0"), ("32163", "50.0")}
+    assert [p.findtext("pos") for p in icic.iter("point")] == ["40.490000 68.784000"]
+    roles = {(o.get("role"), o.findtext("narrative")) for o in icic.iter("participating-org")}
+    assert ("1", "Trans Continental Logistic (TCL)") in roles
+    assert ("4", "Global Textile") in roles  # the operator
+    assert icic.get("default-currency") == "KZT"
+
+
+def test_the_seeded_facts_validate_as_an_oc4ids_package(api):
+    seed()
+    package = oc4ids(api.get(OC4IDS_LIST))
+    published = Project.objects.published().filter(demo=False)
+    assert project_codes(package) == list(published.order_by("code").values_list("code", flat=True))
+    icic = next(p for p in package["projects"] if p["id"].endswith("KZUZ-001"))
+    assert icic["budget"] == {"amount": {"amount": 27000000000, "currency": "KZT"}}
+    assert icic["status"] == "implementation"
+    assert icic["sector"] == ["transport", "economy"]
+    points = [place["geometry"]["coordinates"] for place in icic["locations"] if "geometry" in place]
+    assert points == [[68.784, 40.49]]  # longitude first
+    assert {party["name"]: party["roles"] for party in icic["parties"]} == {
+        "Trans Continental Logistic (TCL)": ["funder"],
+        "Global Textile": ["operator"],
+    }
+    assert icic["period"] == {"endDate": "2027-06-30T00:00:00Z"}
+    assert package["license"].startswith("https://")
+
+
+def test_the_demo_portfolio_validates_and_appears_only_when_asked(api):
+    seed()
+    seed("--demo")
+    demo = set(Project.objects.published().filter(demo=True).values_list("code", flat=True))
+    assert demo
+    real = iati(api.get(IATI_LIST))
+    assert not demo & set(activity_codes(real))
+    assert not demo & set(project_codes(oc4ids(api.get(OC4IDS_LIST))))
+
+    only_demo = iati(api.get(IATI_LIST, {"demo": "demo"}))
+    assert set(activity_codes(only_demo)) <= demo and len(only_demo) > 10
+    assert set(project_codes(oc4ids(api.get(OC4IDS_LIST, {"demo": "demo"})))) == demo
+    everything = oc4ids(api.get(OC4IDS_LIST, {"demo": ""}))
+    assert demo < set(project_codes(everything))
+    assert len(iati(api.get(IATI_LIST, {"demo": ""}))) == len(real) + len(only_demo)
+
+
+# --- what is published, and nothing else ---------------------------------------------------------------
+
+
+def test_drafts_and_unpublished_documents_never_appear(api):
+    shown = f.ProjectFactory(code="OPEN-1", planned_start=START)
+    f.ProjectFactory(code="DRAFT-1", planned_start=START, publication=Publication.DRAFT)
+    f.ProjectFactory(code="SUBMITTED-1", planned_start=START, publication=Publication.SUBMITTED)
+    f.DocumentFactory(project=shown, title="Feasibility study", kind=Document.Kind.STUDY)
+    f.DocumentFactory(project=shown, title="Secret memo", published=False)
+
+    document = iati(api.get(IATI_LIST))
+    assert activity_codes(document) == ["OPEN-1"]
+    links = {
+        link.findtext("title/narrative"): link.find("category").get("code") for link in document.iter("document-link")
+    }
+    assert links == {shown.title: "A12", "Feasibility study": "A01"}  # the project's page, then its document
+    package = oc4ids(api.get(OC4IDS_LIST))
+    assert project_codes(package) == ["OPEN-1"]
+    assert [(d["title"], d["documentType"]) for d in package["projects"][0]["documents"]] == [
+        ("Feasibility study", "feasibilityStudy")
+    ]
+    for address in ("/api/v1/iati/activities/DRAFT-1.xml", "/api/v1/oc4ids/projects/DRAFT-1.json"):
+        assert_error(api.get(address), 404)
+    assert b"Secret memo" not in api.get("/api/v1/iati/activities/OPEN-1.xml").content
+
+
+def test_one_project_in_each_format(api):
+    project = f.ProjectFactory(
+        code="KZUZ-500",
+        planned_start=START,
+        status=Project.Status.CLOSED,
+        actual_start=START,
+        actual_end=datetime.date(2026, 1, 31),
+    )
+    f.ParticipantFactory(project=project, role=ProjectParticipant.Role.SPONSOR, organisation__kind="government")
+    f.LocationFactory(project=project, place="Tashkent")
+    document = iati(api.get("/api/v1/iati/activities/KZUZ-500.xml"))
+    assert activity_codes(document) == ["KZUZ-500"]
+    assert document.find("iati-activity/activity-status").get("code") == "4"
+    accountable = [o for o in document.iter("participating-org") if o.get("role") == "2"]
+    assert len(accountable) == 2 and accountable[1].get("type") == "10"  # the commission, then the ministry
+    assert document.findtext("iati-activity/location/name/narrative") == "Tashkent, Tashkent region"
+
+    package = oc4ids(api.get("/api/v1/oc4ids/projects/KZUZ-500.json"))
+    record = package["projects"][0]
+    assert record["status"] == "completion"
+    assert record["completion"] == {"endDate": "2026-01-31T00:00:00Z"}
+    assert record["publicAuthority"]["name"] == record["parties"][0]["name"]
+    assert package["uri"] == "http://testserver/api/v1/oc4ids/projects/KZUZ-500.json"
+
+
+def test_unknown_undated_and_demo_projects_get_a_clear_404(api):
+    f.ProjectFactory(code="NODATE-1")
+    f.ProjectFactory(code="DEMO-1", planned_start=START, demo=True)
+    assert_error(api.get("/api/v1/iati/activities/NOPE-9.xml"), 404)
+    assert_error(api.get("/api/v1/oc4ids/projects/NOPE-9.json"), 404)
+    body = assert_error(api.get("/api/v1/iati/activities/NODATE-1.xml"), 404)
+    assert "no planned or actual date" in body["detail"]
+    assert oc4ids(api.get("/api/v1/oc4ids/projects/NODATE-1.json"))["projects"][0]["title"]
+    assert "?demo=demo" in assert_error(api.get("/api/v1/oc4ids/projects/DEMO-1.json"), 404)["detail"]
+    assert activity_codes(iati(api.get("/api/v1/iati/activities/DEMO-1.xml", {"demo": "demo"}))) == ["DEMO-1"]
+
+
+# --- pages and bad parameters ----------------------------------------------------------------------------
+
+
+def test_files_are_paged_with_links_and_a_total(api, monkeypatch):
+    monkeypatch.setattr(codes, "PAGE_SIZE", 2)
+    for n in range(5):
+        f.ProjectFactory(code=f"P-{n}", planned_start=START)
+    first = api.get(IATI_LIST)
+    assert activity_codes(iati(first)) == ["P-0", "P-1"]
+    assert first["X-Total-Count"] == "5"
+    assert first["Link"] == f'<http://testserver{IATI_LIST}?page=2>; rel="next"'
+    last = api.get(OC4IDS_LIST, {"page": 3, "demo": "real"})
+    assert project_codes(oc4ids(last)) == ["P-4"]
+    assert last["Link"] == f'<http://testserver{OC4IDS_LIST}?demo=real&page=2>; rel="prev"'
+    assert "Past the end: the last page is 3." in assert_error(api.get(IATI_LIST, {"page": 4}), 404, "page")["detail"]
+
+
+@pytest.mark.parametrize(
+    ("address", "query", "name"),
+    [
+        (IATI_LIST, {"page": "0"}, "page"),
+        (IATI_LIST, {"page": "two"}, "page"),
+        (OC4IDS_LIST, {"demo": "fictional"}, "demo"),
+        (OC4IDS_LIST, {"sector": "energy"}, "sector"),
+        (IATI_LIST, {"format": "json"}, "format"),
+        ("/api/v1/oc4ids/projects/P-1.json", {"page": "2"}, "page"),
+    ],
+)
+def test_bad_parameters_are_a_400_naming_them(api, address, query, name):
+    f.ProjectFactory(code="P-1", planned_start=START)
+    assert_error(api.get(address, query), 400, name)
+
+
+def test_an_empty_selection_is_an_empty_file_not_an_error(api):
+    response = api.get(IATI_LIST, {"demo": "demo"})
+    assert response.status_code == 200
+    assert len(etree.fromstring(response.content)) == 0
+    assert api.get(OC4IDS_LIST).json()["projects"] == []
+
+
+# --- cost ---------------------------------------------------------------------------------------------------
+
+
+def make_portfolio(count):
+    group = f.WorkingGroupFactory()
+    sector = f.SectorFactory(slug="energy")
+    country = f.CountryFactory(code="KZ")
+    organisation = f.OrganisationFactory(country=country)
+    projects = Project.objects.bulk_create(
+        f.ProjectFactory.build_batch(count, working_group=group, planned_start=START)
+    )
+    Project.sectors.through.objects.bulk_create([Project.sectors.through(project=p, sector=sector) for p in projects])
+    ProjectLocation.objects.bulk_create([f.LocationFactory.build(project=p, country=country) for p in projects])
+    ProjectParticipant.objects.bulk_create(
+        [f.ParticipantFactory.build(project=p, organisation=organisation) for p in projects]
+    )
+    Document.objects.bulk_create([f.DocumentFactory.build(project=p) for p in projects])
+
+
+@pytest.mark.parametrize("count", [5, 150])
+def test_export_queries_do_not_grow_with_the_portfolio(api, django_assert_num_queries, count):
+    make_portfolio(count)
+    # The count, the page of projects (working group and commission joined), participants,
+    # locations, sectors, documents, and the default commission (the publisher's name).
+    with django_assert_num_queries(7):
+        assert len(iati(api.get(IATI_LIST))) == count
+    with django_assert_num_queries(7):
+        assert len(oc4ids(api.get(OC4IDS_LIST))["projects"]) == count
+
+
+# --- where clients find them ----------------------------------------------------------------------------
+
+
+def test_the_sitemap_and_the_openapi_schema_name_the_exports(client, api):
+    f.ProjectFactory(planned_start=START)
+    body = client.get("/sitemap-datasets.xml").content.decode()
+    assert f"<loc>http://testserver{IATI_LIST}</loc>" in body
+    assert f"<loc>http://testserver{OC4IDS_LIST}</loc>" in body
+    paths = api.get("/api/schema/", {"format": "json"}).json()["paths"]
+    assert "application/xml" in paths["/api/v1/iati/activities.xml"]["get"]["responses"]["200"]["content"]
+    assert "/api/v1/iati/activities/{code}.xml" in paths
+    assert "application/json" in paths["/api/v1/oc4ids/projects/{code}.json"]["get"]["responses"]["200"]["content"]
+    assert {p["name"] for p in paths["/api/v1/oc4ids/projects.json"]["get"]["parameters"]} >= {"demo", "page"}
+
+
+def test_an_amount_with_cents_stays_exact(api):
+    f.ProjectFactory(code="C-1", investment_amount=Decimal("1234.56"), investment_currency="EUR")
+    assert oc4ids(api.get(OC4IDS_LIST))["projects"][0]["budget"]["amount"] == {"amount": 1234.56, "currency": "EUR"}
+
+
+def test_an_unchanged_file_answers_304_and_options_describe_it_in_json(api):
+    f.ProjectFactory(code="E-1", planned_start=START)
+    for address in (IATI_LIST, OC4IDS_LIST, "/api/v1/iati/activities/E-1.xml"):
+        etag = api.get(address)["ETag"]
+        assert api.get(address, HTTP_IF_NONE_MATCH=etag).status_code == 304, address
+    options = api.options(IATI_LIST)
+    assert options.status_code == 200
+    assert options.json()["name"] == "IATI activities"
