@@ -442,12 +442,18 @@ class IndicatorQuerySet(models.QuerySet):
         share = Cast(Divide(F("actual") - baseline, NullIf(F("target_value") - baseline, 0)), models.FloatField())
         span = NullIf(DaysBetween(F("baseline_date"), F("target_date")), 0)
         passed = Cast(Divide(DaysBetween(F("baseline_date"), day), span), models.FloatField())
+        # PostgreSQL's GREATEST and LEAST skip NULLs where SQLite's give NULL: test for them first.
+        unknown = Q(actual__isnull=True) | Q(target_value__isnull=True) | Q(target_value=baseline)
+        undated = Q(baseline_date__isnull=True) | Q(target_date__isnull=True)
         return self.annotate(actual=Subquery(latest, output_field=number)).annotate(
-            progress=models.ExpressionWrapper(
-                100.0 * Least(Greatest(share, Value(0.0)), Value(1.0)), output_field=models.FloatField()
+            progress=models.Case(
+                models.When(unknown, then=Value(None, output_field=models.FloatField())),
+                default=100.0 * Least(Greatest(share, Value(0.0)), Value(1.0)),
+                output_field=models.FloatField(),
             ),
-            elapsed=models.ExpressionWrapper(
-                100.0 * Coalesce(Least(Greatest(passed, Value(0.0)), Value(1.0)), Value(1.0)),
+            elapsed=models.Case(
+                models.When(undated, then=Value(100.0)),
+                default=100.0 * Least(Greatest(passed, Value(0.0)), Value(1.0)),
                 output_field=models.FloatField(),
             ),
             track=models.Case(
