@@ -25,6 +25,9 @@ GROUP_PATHS = {
     "document": "project__working_group",
     "projectparticipant": "project__working_group",
     "projectlocation": "project__working_group",
+    "result": "project__working_group",
+    "indicator": "result__project__working_group",
+    "indicatorvalue": "indicator__result__project__working_group",
 }
 
 # Models an editor reads whole, to choose from in forms (autocomplete) but never changes.
@@ -169,6 +172,7 @@ FIELD_RULES = {
     ("projects.project", "review_comment"): SECRETARIAT,
     ("projects.project", "working_group"): OWN_GROUPS,
     ("projects.progressupdate", "review_comment"): SECRETARIAT,
+    ("projects.indicatorvalue", "review_comment"): SECRETARIAT,
     ("projects.document", "published"): SECRETARIAT,
     ("projects.organisation", "demo"): SECRETARIAT,
     ("projects.exchangerate", "demo"): SECRETARIAT,

@@ -11,7 +11,7 @@ from partnership import api as commission_api
 from partnership.rest.errors import api_not_found
 from partnership.rest.viewsets import Router
 
-from . import api, api_changes, api_opendata
+from . import api, api_changes, api_opendata, api_results
 
 app_name = "api"
 
@@ -45,6 +45,10 @@ router.register("documents", api.DocumentViewSet)
 router.register("exchange-rates", api.ExchangeRateViewSet)
 router.register("summary", api.SummaryViewSet, basename="summary")
 router.register("changes", api_changes.ChangesViewSet, basename="changes")
+router.register("results", api_results.ResultViewSet)
+router.register("indicators", api_results.IndicatorViewSet)
+router.register("indicator-values", api_results.IndicatorValueViewSet)
+router.register("indicators-on-track", api_results.IndicatorTrackViewSet, basename="indicators-on-track")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

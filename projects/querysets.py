@@ -9,7 +9,7 @@ import datetime
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, Greatest, Least, NullIf, Round
+from django.db.models.functions import Cast, Coalesce, Greatest, Least, NullIf, Round
 from django.utils import timezone
 
 PUBLISHED = "published"
@@ -400,3 +400,66 @@ class ExchangeRateQuerySet(RefreshingQuerySet):
         if on:
             qs = qs.filter(date__lte=on)
         return qs.order_by("-date").first()
+
+
+# --- results: indicators on track -------------------------------------------------------------
+
+
+class IndicatorValueQuerySet(models.QuerySet):
+    def published(self):
+        """Values the public sees: published, of a published project."""
+        return self.filter(publication=PUBLISHED, indicator__result__project__publication=PUBLISHED)
+
+
+# What `IndicatorQuerySet.with_status()` says of an indicator.
+ON_TRACK, OFF_TRACK, NO_DATA = "on_track", "off_track", "no_data"
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def with_status(self, as_of=None):
+        """Annotate `actual` (the latest published value whose period ended by `as_of`, today by
+        default), `progress` and `elapsed` (0–100) and `track` (ON_TRACK, OFF_TRACK or NO_DATA).
+
+        The rule, defined here once: progress is (actual − baseline) / (target − baseline), held
+        between 0 and 100 % (an empty baseline counts as 0, so a yes/no indicator with target 1 is
+        done at 1). Elapsed is the share of the time from the baseline date to the target date that
+        has passed on `as_of`, 100 % when either date is missing. An indicator is on track when its
+        progress is at least the elapsed share, off track when below, and "no data" when it has no
+        published actual yet, no target, a target equal to its baseline, or is qualitative.
+        """
+        from .models import IndicatorValue
+
+        day = Value(_today(as_of), output_field=models.DateField())
+        number = models.DecimalField(max_digits=20, decimal_places=4)
+        latest = (
+            IndicatorValue.objects.filter(
+                indicator=OuterRef("pk"), publication=PUBLISHED, period_end__lte=day, value__isnull=False
+            )
+            .order_by("-period_end", "-pk")
+            .values("value")[:1]
+        )
+        baseline = Coalesce(F("baseline_value"), Value(0), output_field=number)
+        share = Cast(Divide(F("actual") - baseline, NullIf(F("target_value") - baseline, 0)), models.FloatField())
+        span = NullIf(DaysBetween(F("baseline_date"), F("target_date")), 0)
+        passed = Cast(Divide(DaysBetween(F("baseline_date"), day), span), models.FloatField())
+        # PostgreSQL's GREATEST and LEAST skip NULLs where SQLite's give NULL: test for them first.
+        unknown = Q(actual__isnull=True) | Q(target_value__isnull=True) | Q(target_value=baseline)
+        undated = Q(baseline_date__isnull=True) | Q(target_date__isnull=True)
+        return self.annotate(actual=Subquery(latest, output_field=number)).annotate(
+            progress=models.Case(
+                models.When(unknown, then=Value(None, output_field=models.FloatField())),
+                default=100.0 * Least(Greatest(share, Value(0.0)), Value(1.0)),
+                output_field=models.FloatField(),
+            ),
+            elapsed=models.Case(
+                models.When(undated, then=Value(100.0)),
+                default=100.0 * Least(Greatest(passed, Value(0.0)), Value(1.0)),
+                output_field=models.FloatField(),
+            ),
+            track=models.Case(
+                models.When(Q(progress__isnull=True) | Q(measure="qualitative"), then=Value(NO_DATA)),
+                models.When(progress__gte=F("elapsed"), then=Value(ON_TRACK)),
+                default=Value(OFF_TRACK),
+                output_field=models.CharField(),
+            ),
+        )

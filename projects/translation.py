@@ -9,11 +9,14 @@ from modeltranslation.translator import TranslationOptions, register
 from .models import (
     Document,
     ExchangeRate,
+    Indicator,
+    IndicatorValue,
     Organisation,
     ProgressUpdate,
     Project,
     ProjectLocation,
     ProjectParticipant,
+    Result,
     Task,
 )
 
@@ -48,6 +51,23 @@ class DocumentTranslation(TranslationOptions):
     fields = ("title",)
 
 
+@register(Result)
+class ResultTranslation(TranslationOptions):
+    fields = ("title", "description")
+
+
+@register(Indicator)
+class IndicatorTranslation(TranslationOptions):
+    fields = ("title", "unit", "baseline_comment")
+
+
+@register(IndicatorValue)
+class IndicatorValueTranslation(TranslationOptions):
+    fields = ("narrative", "comment")
+
+
+for model in (Result, Indicator, IndicatorValue):
+    simple_history.register(model)
 for model in (Organisation, ProjectParticipant, ProjectLocation, Task, ProgressUpdate, Document, ExchangeRate):
     simple_history.register(model)
 simple_history.register(Project, m2m_fields=[Project.sectors.field])

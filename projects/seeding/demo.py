@@ -28,6 +28,7 @@ from ..models import (
     Publication,
     Task,
 )
+from . import demo_results
 from .demo_data import (
     CONFIDENCE_CYCLE,
     CURRENCIES,
@@ -346,6 +347,7 @@ def load_demo(count=72, today=None, tasks=None):
         Project.objects.bulk_create([p[0] for p in plans], batch_size=BATCH)
         tally.created += len(plans)
         _add_children(plans, counts, countries, orgs, today)
+        demo_results.add_results([(p[0], p[4]) for p in plans], today)
         # Bulk inserts (rates, projects, tasks) bypass save(), which keeps the stored figures.
         stored_figures.refresh_all()
     return tally
