@@ -13,7 +13,7 @@ from partnership.models import Directive, Sector, WorkingGroup
 from partnership.templatetags.site_tags import money, percent
 from partnership.views import commission_or_404
 
-from .. import selectors
+from .. import asof, selectors
 from ..models import Project
 from ..validators import validate_as_of
 from .demo import DemoScope
@@ -132,13 +132,20 @@ class ReportView(DemoScope, TemplateView):
         # The commission named in the address, else the site's default one (/reports/).
         return commission_or_404(self.kwargs.get("slug"))
 
-    def projects(self, subject):
-        published = self.demo_scoped(Project.objects.published())
+    def projects(self, subject, as_of=None):
+        """The projects reported on: published today, or (a past day) as published then."""
+        if asof.is_past(as_of):
+            # Their working group and sectors then decide whether they belong to the report.
+            states = self.demo_scoped(asof.projects_on(as_of))
+            if self.scope == "sector":
+                return states.with_sector(subject)
+        else:
+            states = self.demo_scoped(Project.objects.published())
+            if self.scope == "sector":
+                return states.filter(sectors=subject)
         if self.scope == "working_group":
-            return published.filter(working_group=subject)
-        if self.scope == "sector":
-            return published.filter(sectors=subject)
-        return published.filter(working_group__commission=subject)
+            return states.filter(working_group=subject)
+        return states.filter(working_group__commission=subject)
 
     def directives(self, subject):
         if self.scope == "working_group":
@@ -148,7 +155,7 @@ class ReportView(DemoScope, TemplateView):
         return Directive.objects.filter(meeting__commission=subject)
 
     def report(self, subject, as_of):
-        figures = selectors.report(self.projects(subject), self.directives(subject), as_of)
+        figures = selectors.report(self.projects(subject, as_of), self.directives(subject), as_of)
         by_status = status_rows(figures["by_status"])
         by_confidence = confidence_rows(figures["by_confidence"])
         by_sector = sector_rows(figures["by_sector"])
@@ -176,6 +183,7 @@ class ReportView(DemoScope, TemplateView):
             "demo_count": figures["demo_count"],
             "as_of": as_of,
             "is_today": as_of == timezone.localdate(),
+            "history_starts": asof.history_starts() if asof.is_past(as_of) else None,
             "totals": figures["totals"],
             "figures": figures["figures"],
             "by_status": by_status,
@@ -184,14 +192,19 @@ class ReportView(DemoScope, TemplateView):
             "distribution": distribution,
             "by_group": by_group,
             "overdue_tasks": first_rows(figures["overdue_tasks"]),
-            "behind": first_rows(figures["behind"]),
-            "stale": first_rows(figures["stale"]),
+            "behind": self.linked(first_rows(figures["behind"]), as_of),
+            "stale": self.linked(first_rows(figures["stale"]), as_of),
             "list_limit": LIST_LIMIT,
             "stale_days": settings.STALE_UPDATE_DAYS,
             "directives": directives,
             "directive_rows": directive_rows,
         }
         return context | self.chart_context(context)
+
+    @staticmethod
+    def linked(rows, as_of):
+        """A past day's rows are historical ones: give them their project's link."""
+        return asof.linked(rows) if asof.is_past(as_of) else rows
 
     @staticmethod
     def chart_context(context):
