@@ -22,6 +22,8 @@ from django.db.models.functions import Coalesce, Round
 from django.urls import reverse
 from django.utils import timezone
 
+from partnership.models import Sector
+
 from .changes import day_start, published_at, state_at
 from .models import ExchangeRate, Project, ProjectLocation, Task
 from .querysets import USD, Divide, ProjectQuerySet, demo_parts, overdue_task_q, usd_rate_subquery
@@ -172,3 +174,10 @@ def history_starts():
     """The day the first change of a project was recorded, or None: nothing earlier is known."""
     first = Project.history.order_by("history_date").values_list("history_date", flat=True).first()
     return timezone.localtime(first).date() if first else None
+
+
+def sectors_of(state):
+    """The sectors a historical project row had (the m2m history saved with that row)."""
+    through = type(state)._meta.get_field("historicalproject_sectors").related_model
+    ids = through.objects.filter(history=state.history_id).values("sector")
+    return list(Sector.objects.filter(pk__in=ids))

@@ -73,7 +73,7 @@ class ProjectDetailView(DetailView):
         context = {"project": project, "form": form, "as_of": day, "state": state}
         if state is not None:
             context.update(
-                sectors=[row.sector for row in state.historicalproject_sectors.select_related("sector")],
+                sectors=asof.sectors_of(state),
                 tasks=list(asof.tasks_on(project, day)),
             )
         response = render(request, "projects/project_as_of.html", context)
