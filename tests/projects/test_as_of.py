@@ -4,8 +4,10 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
+from projects import asof
 from projects.changes import day_start
 from projects.models import Project, Publication, Task
 from tests import factories as f
@@ -195,11 +197,14 @@ def test_query_counts_do_not_grow(client, django_assert_num_queries, today, size
         f.TaskFactory(project=record, due_date=day - datetime.timedelta(days=1))
         stamp(record, today - datetime.timedelta(days=10))
         Task.history.filter(project=record).update(history_date=day_start(today - datetime.timedelta(days=10)))
+    # Each page first reads the day's state into the temporary tables, once: per table a drop, a
+    # create and an index (and on PostgreSQL an ANALYZE).
+    state = len(asof.TEMP_TABLES) * (4 if connection.vendor == "postgresql" else 3)
     pages = [
-        (url("projects:report") + f"?as_of={day}", 16),
-        (url("projects:report-sector", slug=sector.slug) + f"?as_of={day}", 16),
-        ("/api/v1/summary/" + f"?as_of={day}", 10),
-        (Project.objects.first().get_absolute_url() + f"?as_of={day}", 4),
+        (url("projects:report") + f"?as_of={day}", 16 + state),
+        (url("projects:report-sector", slug=sector.slug) + f"?as_of={day}", 16 + state),
+        ("/api/v1/summary/" + f"?as_of={day}", 10 + state),
+        (Project.objects.first().get_absolute_url() + f"?as_of={day}", 4 + state),
     ]
     for address, queries in pages:
         with django_assert_num_queries(queries):
