@@ -21,9 +21,16 @@ class AsOfProjectState(models.Model):
 
 
 class AsOfTaskState(models.Model):
-    """The history row of each task that was its last when the day ended."""
+    """The history row of each task that was its last when the day ended, with what the figures
+    read of it (a row of type "-" is a task deleted by then)."""
 
     history_id = models.BigIntegerField(primary_key=True)
+    project_id = models.BigIntegerField(null=True, db_column="project")
+    weight = models.IntegerField()
+    status = models.CharField(max_length=20)
+    completed_date = models.DateField(null=True)
+    due_date = models.DateField(null=True)
+    history_type = models.CharField(max_length=1)
 
     class Meta:
         managed = False
