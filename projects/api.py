@@ -17,7 +17,7 @@ from partnership.rest.pending import PendingActions
 from partnership.rest.viewsets import FORMAT_PARAMETER, PublicViewSet, SharedRecordDeletes, StaffWriteViewSet
 from partnership.workflow import transition
 
-from . import filters, selectors, serializers
+from . import asof, filters, selectors, serializers
 from .models import (
     Document,
     ExchangeRate,
@@ -34,6 +34,12 @@ AS_OF_PARAMETER = OpenApiParameter(
     "as_of",
     datetime.date,
     description="Measure progress, overdue tasks and schedules on this day (YYYY-MM-DD; default today).",
+)
+STATE_AS_OF_PARAMETER = OpenApiParameter(
+    "as_of",
+    datetime.date,
+    description="The day to report on (YYYY-MM-DD; default today): a past day gives the portfolio as it was "
+    "then, read from the change history.",
 )
 
 
@@ -241,18 +247,20 @@ DIMENSIONS = {
 @extend_schema_view(
     list=extend_schema(
         summary="Portfolio totals and their breakdowns",
-        description="Published projects only. Counts and US-dollar totals are of the portfolio as it "
-        "stands; progress, overdue tasks and schedules are measured on `as_of`. A project in two "
-        "sectors, or with places in two countries (`by_location_country`), counts once in each; "
-        "`by_country` splits each project's investment by its participants' shares instead, so it "
-        "adds up to the total.",
-        parameters=[AS_OF_PARAMETER],
+        description="Published projects only. With a past `as_of`: the projects published at the end "
+        "of that day, with the status, confidence, amounts, working group, sectors and tasks they had "
+        "then (read from the change history) and the exchange rates recorded by then; filters select "
+        "among the projects published now, by their present attributes. A project in two sectors, or "
+        "with places in two countries (`by_location_country`), counts once in each; `by_country` "
+        "splits each project's investment by its participants' shares instead, so it adds up to the "
+        "total (today's shares and US-dollar figures).",
+        parameters=[STATE_AS_OF_PARAMETER],
     ),
     dimension=extend_schema(
         summary="Totals by one dimension, one row per value",
         parameters=[
             FORMAT_PARAMETER,
-            AS_OF_PARAMETER,
+            STATE_AS_OF_PARAMETER,
             OpenApiParameter("dimension", str, OpenApiParameter.PATH, enum=list(DIMENSIONS)),
         ],
         responses=serializers.TotalsRowSerializer(many=True),
@@ -291,13 +299,22 @@ class SummaryViewSet(PublishedOnly, PublicViewSet):
             return serializers.CountryShareRowSerializer
         return serializers.SummarySerializer
 
-    def selected(self):
-        ids = self.filter_queryset(self.get_queryset()).values("pk")
-        return Project.objects.filter(pk__in=ids)
+    def selected(self, as_of):
+        """The projects summed: published today, or (a past day) as they were when published then.
+
+        On a past day the filters, when any is given, select among the projects published today
+        by their present attributes, and the figures are those of their state then.
+        """
+        if not asof.is_past(as_of):
+            return Project.objects.filter(pk__in=self.filter_queryset(self.get_queryset()).values("pk"))
+        if not any(name in self.request.query_params for name in self.filterset_class.base_filters):
+            return asof.projects_on(as_of)
+        return asof.projects_on(as_of, self.filter_queryset(self.public(self.queryset.all())))
 
     def list(self, request, *args, **kwargs):
-        selected = self.selected()
-        data = selectors.summary(selected, DIMENSIONS, parse_as_of(request))
+        as_of = parse_as_of(request)
+        selected = self.selected(as_of)
+        data = selectors.summary(selected, DIMENSIONS, as_of)
         data["by_country"] = selectors.investment_by_participant_country(selected)
         return Response(self.get_serializer(data).data)
 
@@ -309,5 +326,6 @@ class SummaryViewSet(PublishedOnly, PublicViewSet):
 
     @action(detail=False, url_path=r"by-(?P<dimension>status|confidence|sector|working-group|location-country)")
     def dimension(self, request, dimension, *args, **kwargs):
-        rows = selectors.breakdown(self.selected(), DIMENSIONS[dimension], parse_as_of(request))
+        as_of = parse_as_of(request)
+        rows = selectors.breakdown(self.selected(as_of), DIMENSIONS[dimension], as_of)
         return Response(self.get_serializer(rows, many=True).data)

@@ -12,7 +12,7 @@ or the size of the portfolio.
 
 import datetime
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf, Round
 from django.utils import timezone, translation
@@ -44,7 +44,21 @@ def last_meeting_date(commission=None, before=None):
 
 
 def state_at(history, moment, ref="id"):
-    """The history rows that are each record's last before `moment` (one per record, deleted ones out)."""
+    """The history rows that are each record's last before `moment` (one per record, deleted ones out).
+
+    On PostgreSQL the last rows are one uncorrelated `DISTINCT ON (id)` subquery, which the planner
+    computes once per query (a hashed subplan) rather than once per row: at 10,000 projects and
+    200,000 task history rows the correlated form below cost seconds per query. Elsewhere (SQLite)
+    a correlated NOT EXISTS finds them, served by the (id, history_date) indexes.
+    """
+    if connections[history.db].vendor == "postgresql":
+        last = (
+            history.filter(history_date__lt=moment)
+            .order_by(ref, "-history_date", "-history_id")
+            .distinct(ref)
+            .values("history_id")
+        )
+        return history.filter(history_id__in=last).exclude(history_type="-")
     later = history.filter(id=OuterRef(ref), history_date__lt=moment).filter(
         Q(history_date__gt=OuterRef("history_date"))
         | Q(history_date=OuterRef("history_date"), history_id__gt=OuterRef("history_id"))

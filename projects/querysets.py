@@ -97,20 +97,37 @@ def rates_for_q(demo):
     return Q(demo=False) | Q(demo=demo)
 
 
-def usd_rate_subquery(currency_ref="investment_currency", date_ref="rate_date", demo_ref="demo"):
+def usd_rate_subquery(currency_ref="investment_currency", date_ref="rate_date", demo_ref="demo", rates=None):
     """Units of the currency per US dollar on the rate date (the latest rate when no date), among
-    the rates the project may use (`rates_for_q`)."""
+    the rates the project may use (`rates_for_q`): of the rate table, or of `rates` (the rates
+    recorded by a past day, read from their history)."""
     from .models import ExchangeRate
 
-    rates = ExchangeRate.objects.filter(
-        rates_for_q(OuterRef(demo_ref)),
-        currency=OuterRef(currency_ref),
-        date__lte=Coalesce(OuterRef(date_ref), Value(datetime.date.max)),
-    ).order_by("-date")
+    rates = (
+        (ExchangeRate.objects.all() if rates is None else rates)
+        .filter(
+            rates_for_q(OuterRef(demo_ref)),
+            currency=OuterRef(currency_ref),
+            date__lte=Coalesce(OuterRef(date_ref), Value(datetime.date.max)),
+        )
+        .order_by("-date")
+    )
     return Subquery(rates.values("units_per_usd")[:1], output_field=models.DecimalField())
 
 
 class ProjectQuerySet(models.QuerySet):
+    # The field that names the project in a row: the primary key here; `id` in the historical rows
+    # of projects.asof, whose primary key is the history row's.
+    key = "pk"
+    # What `totals_by` groups on, per dimension.
+    GROUPS = {
+        "status": "status",
+        "confidence": "confidence",
+        "working_group": "working_group",
+        "sectors": "sectors",
+        "country": "locations__country",
+    }
+
     def published(self):
         return self.filter(publication=PUBLISHED)
 
@@ -162,23 +179,34 @@ class ProjectQuerySet(models.QuerySet):
             progress=F("figures__progress"),
             overdue_tasks=models.Case(
                 models.When(fresh, then=F("figures__overdue_tasks")),
-                default=self._late_count(None),
+                default=self._late_count(self._each_tasks(), None),
                 output_field=models.IntegerField(),
             ),
         )
 
     @staticmethod
-    def _late_count(as_of):
+    def _late_count(tasks, as_of):
+        return _count_subquery(tasks.filter(overdue_task_q(as_of)))
+
+    def _each_tasks(self):
+        """The non-cancelled tasks of the outer query's project, for a correlated subquery."""
         from .models import Task
 
-        tasks = Task.objects.filter(project=OuterRef("pk")).exclude(status=Task.Status.CANCELLED)
-        return _count_subquery(tasks.filter(overdue_task_q(as_of)))
+        return self.task_rows().filter(project=OuterRef(self.key)).exclude(status=Task.Status.CANCELLED)
+
+    def task_rows(self):
+        """The tasks the figures count: the task table (a past day's state in projects.asof)."""
+        from .models import Task
+
+        return Task.objects.all()
+
+    def tasks(self):
+        """The tasks of these projects."""
+        return self.task_rows().filter(project__in=self.values(self.key))
 
     def computed_progress(self, as_of=None):
         """`with_progress` computed from the tasks, on `as_of` (today by default)."""
-        from .models import Task
-
-        tasks = Task.objects.filter(project=OuterRef("pk")).exclude(status=Task.Status.CANCELLED)
+        tasks = self._each_tasks()
         done = tasks.filter(done_task_q(as_of))
         return self.annotate(
             task_weight=Coalesce(_sum_subquery(tasks, "weight"), 0),
@@ -188,7 +216,7 @@ class ProjectQuerySet(models.QuerySet):
                 100.0 * F("done_weight") / NullIf(F("task_weight"), 0),
                 output_field=models.FloatField(),
             ),
-            overdue_tasks=self._late_count(as_of),
+            overdue_tasks=self._late_count(tasks, as_of),
         )
 
     def with_schedule(self, as_of=None):
@@ -231,9 +259,7 @@ class ProjectQuerySet(models.QuerySet):
 
     def overdue(self, on=None):
         """Projects with at least one overdue task."""
-        from .models import Task
-
-        return self.filter(pk__in=Task.objects.overdue(on).values("project"))
+        return self.filter(**{f"{self.key}__in": self.task_rows().filter(overdue_task_q(on)).values("project")})
 
     def without_recent_update(self, on=None, days=None):
         """Active projects with no published progress update in the last `days` days."""
@@ -244,7 +270,9 @@ class ProjectQuerySet(models.QuerySet):
         recent = ProgressUpdate.objects.published().filter(
             reported_on__gt=day - datetime.timedelta(days=days), reported_on__lte=day
         )
-        return self.filter(status__in=self.model.ACTIVE_STATUSES).exclude(pk__in=recent.values("project"))
+        from .models import Project
+
+        return self.filter(status__in=Project.ACTIVE_STATUSES).exclude(**{f"{self.key}__in": recent.values("project")})
 
     def for_directory(self, as_of=None):
         """A list of projects with every relation and figure a directory row shows."""
@@ -283,13 +311,7 @@ class ProjectQuerySet(models.QuerySet):
         sectors or with locations in two countries counts once in each. `measures` are more
         aggregates over the projects' figures on `as_of`, computed in the same query.
         """
-        key = {
-            "status": "status",
-            "confidence": "confidence",
-            "working_group": "working_group",
-            "sectors": "sectors",
-            "country": "locations__country",
-        }[field]
+        key = self.GROUPS[field]
         queryset = self.one_row_per_country() if field == "country" else self
         queryset = queryset.with_figures(as_of) if measures else queryset.with_usd()
         rows = (

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from partnership.models import Country, Sector, WorkingGroup
 
-from .models import Confidence, Project, ProjectLocation, ProjectParticipant, Publication, Task
+from .models import Confidence, Project, ProjectLocation, ProjectParticipant, Publication
+from .querysets import overdue_task_q
 
 # --- progress figures: the report and the API summary ----------------------------------------------
 
@@ -84,8 +85,8 @@ def progress_bands(projects, as_of=None):
 def overdue_tasks(projects, as_of=None):
     """The tasks of these projects overdue on `as_of`, earliest due first."""
     return (
-        Task.objects.filter(project__in=projects.values("pk"))
-        .overdue(as_of)
+        projects.tasks()
+        .filter(overdue_task_q(as_of))
         .select_related("project", "responsible_organisation")
         .order_by("due_date", "project__code")
     )

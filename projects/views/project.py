@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
@@ -12,9 +13,10 @@ from django.views.generic import DetailView, TemplateView
 from partnership import charts
 from partnership.models import Directive
 
-from .. import maps, selectors
+from .. import asof, maps, selectors
 from ..models import Document, ProgressUpdate, Project, ProjectLocation, ProjectParticipant, Publication, Task
 from .demo import DemoScope
+from .reports import AsOfForm
 
 
 def api_url(slug):
@@ -49,6 +51,35 @@ class ProjectDetailView(DetailView):
             )
             .with_figures()
         )
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("as_of"):
+            return self.as_of(request)
+        return super().get(request, *args, **kwargs)
+
+    def as_of(self, request):
+        """`?as_of=`: the project as it was at the end of a past day, read from its history.
+
+        A project public now that was not published then says so (200); a bad date is a 400.
+        """
+        project = get_object_or_404(Project.objects.visible_to(request.user), slug=self.kwargs["slug"])
+        form = AsOfForm(request.GET)
+        if not form.is_valid():
+            return render(request, "projects/project_as_of.html", {"project": project, "form": form}, status=400)
+        day = form.cleaned_data["as_of"]
+        if not asof.is_past(day):
+            return redirect(project.get_absolute_url())
+        state = asof.project_on(project, day)
+        context = {"project": project, "form": form, "as_of": day, "state": state}
+        if state is not None:
+            context.update(
+                sectors=asof.sectors_of(state),
+                tasks=list(asof.tasks_on(project, day)),
+            )
+        response = render(request, "projects/project_as_of.html", context)
+        if not project.is_published:
+            patch_cache_control(response, private=True)
+        return response
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)

@@ -14,16 +14,12 @@ from partnership.selectors import directive_follow_up
 from partnership.templatetags.site_tags import money, percent
 from partnership.views import commission_or_404
 
-from .. import report_exports, selectors
+from .. import asof, report_exports, selectors
 from ..models import Project
 from ..validators import validate_as_of
 from . import report_lists
 from .demo import DemoScope
 from .figures import confidence_rows, sector_rows, status_rows
-
-# A report lists at most this many overdue tasks, late projects and stale projects each, so that
-# a very large portfolio still gives a page that loads and prints; it says when there are more.
-LIST_LIMIT = 200
 
 # The report's charts: the context name of each, the rows it draws, its title and description.
 CHARTS = [
@@ -63,21 +59,6 @@ CHARTS = [
         {"max_value": 100},
     ),
 ]
-
-
-class Truncated(list):
-    """The first rows of a list, knowing whether more were left out."""
-
-    more = False
-
-
-def first_rows(queryset, limit=None):
-    limit = limit or LIST_LIMIT
-    rows = Truncated(queryset[: limit + 1])
-    if len(rows) > limit:
-        del rows[limit:]
-        rows.more = True
-    return rows
 
 
 class AsOfForm(forms.Form):
@@ -138,13 +119,20 @@ class ReportView(DemoScope, TemplateView):
         # The commission named in the address, else the site's default one (/reports/).
         return commission_or_404(self.kwargs.get("slug"))
 
-    def projects(self, subject):
-        published = self.demo_scoped(Project.objects.published())
+    def projects(self, subject, as_of=None):
+        """The projects reported on: published today, or (a past day) as published then."""
+        if asof.is_past(as_of):
+            # Their working group and sectors then decide whether they belong to the report.
+            states = self.demo_scoped(asof.projects_on(as_of))
+            if self.scope == "sector":
+                return states.with_sector(subject)
+        else:
+            states = self.demo_scoped(Project.objects.published())
+            if self.scope == "sector":
+                return states.filter(sectors=subject)
         if self.scope == "working_group":
-            return published.filter(working_group=subject)
-        if self.scope == "sector":
-            return published.filter(sectors=subject)
-        return published.filter(working_group__commission=subject)
+            return states.filter(working_group=subject)
+        return states.filter(working_group__commission=subject)
 
     def directives(self, subject):
         if self.scope == "working_group":
@@ -154,7 +142,7 @@ class ReportView(DemoScope, TemplateView):
         return Directive.objects.filter(meeting__commission=subject)
 
     def report(self, subject, as_of):
-        projects = self.projects(subject)
+        projects = self.projects(subject, as_of)
         figures = selectors.report(projects, self.directives(subject), as_of)
         by_status = status_rows(figures["by_status"])
         by_confidence = confidence_rows(figures["by_confidence"])
@@ -183,6 +171,7 @@ class ReportView(DemoScope, TemplateView):
             "demo_count": figures["demo_count"],
             "as_of": as_of,
             "is_today": as_of == timezone.localdate(),
+            "history_starts": asof.history_starts() if asof.is_past(as_of) else None,
             "totals": figures["totals"],
             "figures": figures["figures"],
             "by_status": by_status,
@@ -208,7 +197,6 @@ class ReportView(DemoScope, TemplateView):
                 commission_slug=self.kwargs.get("slug"),
             ),
             "by_participant_country": selectors.investment_by_participant_country(projects),
-            "list_limit": LIST_LIMIT,
             "stale_days": settings.STALE_UPDATE_DAYS,
             "directives": directives,
             "directive_rows": directive_rows,

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from projects.api_urls import router
 from projects.models import Confidence, Document, ExchangeRate, ProgressUpdate, Project, Publication, Task
@@ -518,6 +519,9 @@ def test_summary_as_of_a_date_and_with_filters(api, today):
     project = f.ProjectFactory(status=Project.Status.CLOSED)
     f.TaskFactory(project=project, status=Task.Status.DONE, completed_date=today - DAY)
     f.ProjectFactory()
+    # Recorded a month ago: a past day reads the change history.
+    for model in (Project, Task):
+        model.history.update(history_date=timezone.now() - 30 * DAY)
 
     before = api.get("/api/v1/summary/", {"as_of": (today - 5 * DAY).isoformat(), "status": "closed"}).json()
     assert before["totals"]["count"] == 1

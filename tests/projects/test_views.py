@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.utils import timezone
 
 from projects.models import (
     Confidence,
@@ -467,6 +468,9 @@ def test_report_lists_overdue_tasks_behind_schedule_and_stale_projects(client, p
 
 
 def test_report_as_of_a_past_date_uses_task_completion_dates(client, portfolio, today):
+    # The portfolio as recorded a year ago (a past day reads the change history).
+    for model in (Project, Task, ExchangeRate):
+        model.history.update(history_date=timezone.now() - 365 * DAY)
     before = (today - 60 * DAY).isoformat()
     context = client.get(url("projects:report") + f"?as_of={before}").context
     assert context["as_of"] == today - 60 * DAY

@@ -1,0 +1,276 @@
+"""The portfolio as it stood at the end of a past day, read from the change history.
+
+`projects_on(day)` gives one historical row per project that was published when `day` ended,
+holding the status, confidence, amounts, working group and dates it had then (its sectors then
+are the historical m2m rows of that same row). The rows come as a `ProjectStateQuerySet`: a
+`ProjectQuerySet` over the historical table, so the report, the API summary and the breakdowns
+add them up with the same methods, and the same rules, as today's projects. Only what is read
+differs: tasks are their state at that moment (status, completed and due dates, weight), and
+USD equivalents use the exchange rates recorded by then. Today's figures keep their fast path
+(the stored ones); this module is only for a past day.
+
+Not read from history: progress updates (a project is "without a recent update" on a past day
+from the updates published now and reported by then), places (the by-country breakdown uses
+the projects' places as recorded now) and directives.
+"""
+
+import datetime
+
+from django.db import connections, models
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, NullIf, Round
+from django.urls import reverse
+from django.utils import timezone
+
+from partnership.models import Sector
+
+from .changes import day_start, state_at
+from .models import AsOfProjectState, AsOfTaskFigures, AsOfTaskState, ExchangeRate, Project, ProjectLocation, Task
+from .querysets import (
+    PUBLISHED,
+    USD,
+    Divide,
+    ProjectQuerySet,
+    demo_parts,
+    done_task_q,
+    overdue_task_q,
+    usd_rate_subquery,
+)
+
+MONEY = models.DecimalField(max_digits=20, decimal_places=2)
+
+
+def is_past(day):
+    """Whether `day` asks for history (a past day) rather than today's stored figures."""
+    return day is not None and day < timezone.localdate()
+
+
+def day_end(day):
+    """The first instant after `day`: a state "on" a day is the one its last change left."""
+    return day_start(day + datetime.timedelta(days=1))
+
+
+class ProjectStateQuerySet(ProjectQuerySet):
+    """Historical project rows, one per project: each one's state at the end of `day`."""
+
+    key = "id"
+    GROUPS = {**ProjectQuerySet.GROUPS, "sectors": "historicalproject_sectors__sector", "country": None}
+    day = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone.day = self.day
+        return clone
+
+    @property
+    def moment(self):
+        return day_end(self.day)
+
+    def rates(self):
+        """Exchange rates as they were recorded at the end of the day."""
+        return state_at(ExchangeRate.history.all(), self.moment)
+
+    def with_usd(self):
+        """`usd_rate` and `investment_usd` of each row, priced as `computed_usd` prices today's."""
+        rate = usd_rate_subquery(rates=self.rates())
+        return self.annotate(
+            usd_rate=models.Case(
+                models.When(investment_currency=USD, then=Value(1, output_field=models.DecimalField())),
+                default=rate,
+                output_field=models.DecimalField(max_digits=20, decimal_places=6),
+            ),
+            investment_usd=models.Case(
+                models.When(investment_amount__isnull=True, then=Value(None, output_field=MONEY)),
+                models.When(investment_currency=USD, then=F("investment_amount")),
+                default=Round(Divide(F("investment_amount"), rate), 2, output_field=MONEY),
+                output_field=MONEY,
+            ),
+        )
+
+    def with_progress(self, as_of=None):
+        """Progress and overdue tasks on the day, from the tasks as they were then."""
+        return self.computed_progress(self.day)
+
+    def task_rows(self):
+        """The tasks as they were then: the rows `materialize` kept for this request."""
+        return Task.history.filter(history_id__in=AsOfTaskState.objects.exclude(history_type="-").values("history_id"))
+
+    def computed_progress(self, as_of=None):
+        """Each project's task figures then, added up once by `materialize` (not per query)."""
+        figures = AsOfTaskFigures.objects.filter(project_id=OuterRef(self.key))
+
+        def figure(name):
+            return Coalesce(Subquery(figures.values(name)[:1], output_field=models.IntegerField()), 0)
+
+        return self.annotate(task_weight=figure("task_weight"), done_weight=figure("done_weight")).annotate(
+            progress=models.ExpressionWrapper(
+                100.0 * F("done_weight") / NullIf(F("task_weight"), 0),
+                output_field=models.FloatField(),
+            ),
+            overdue_tasks=figure("overdue_tasks"),
+        )
+
+    def tasks(self):
+        return super().tasks().select_related("project", "responsible_organisation")
+
+    def with_sector(self, sector):
+        """The rows whose project was in `sector` then."""
+        return self.filter(historicalproject_sectors__sector=sector)
+
+    def totals_by(self, field, as_of=None, **measures):
+        if field != "country":
+            return super().totals_by(field, as_of, **measures)
+        return self._totals_by_country(**measures)
+
+    def _totals_by_country(self, **measures):
+        """`totals_by("country")`: a project counts once in each country where it has a place
+        (its places as recorded now: places have no dated state here). One query per country."""
+        queryset = self.with_figures(self.day) if measures else self.with_usd()
+        zero = Value(0, output_field=models.DecimalField())
+        aggregates = {
+            "count": Count("pk"),
+            "usd": Coalesce(Sum("investment_usd"), zero),
+            "unpriced": Count("pk", filter=Q(investment_amount__isnull=False, investment_usd__isnull=True)),
+            **demo_parts(),
+            **measures,
+        }
+        places = ProjectLocation.objects.filter(project=OuterRef("id"))
+        countries = (
+            ProjectLocation.objects.filter(project__in=self.values("id"))
+            .order_by()
+            .values_list("country", flat=True)
+            .distinct()
+        )
+        rows = []
+        for country in [*countries, None]:
+            here = places.filter(country=country) if country is not None else places
+            subset = queryset.filter(Exists(here)) if country is not None else queryset.exclude(Exists(here))
+            row = subset.order_by().aggregate(**aggregates)
+            if row["count"]:
+                rows.append({"key": country, **row})
+        return sorted(rows, key=lambda row: (-row["usd"], row["key"] is None, row["key"] or 0))
+
+
+# --- the state of a past day, computed once per request -------------------------------------------
+# Reading "each record's last history row before the day ended" inside every query of a report
+# cost seconds per query at 10,000 projects and 200,000 task history rows. `materialize` reads it
+# once into three temporary tables of the database session (models AsOfProjectState,
+# AsOfTaskState and AsOfTaskFigures, unmanaged), and every query of the request joins them.
+# Temporary tables are private to the connection and rebuilt by each call, so they never hold
+# another request's day or a state older than the history.
+
+TEMP_TABLES = (AsOfProjectState, AsOfTaskState, AsOfTaskFigures)
+
+
+def materialize(day, projects=None):
+    """Fill the temporary tables with the state at the end of `day` (of `projects` only, if given):
+    the last history row of each project and task, and per project the weight of its tasks, the
+    weight done and the count overdue on that day (cancelled tasks out)."""
+    moment = day_end(day)
+    project_history, task_history = Project.history.all(), Task.history.all()
+    if projects is not None:
+        project_history = project_history.filter(id__in=projects.values("pk"))
+        task_history = task_history.filter(project__in=projects.values("pk"))
+    connection = connections[Project.history.db]
+    postgres = connection.vendor == "postgresql"
+    project_rows = state_at(project_history, moment).values("history_id")
+    columns = ("history_id", "project", "weight", "status", "completed_date", "due_date", "history_type")
+    if postgres:
+        # One DISTINCT ON pass over the task history, the columns kept: no second scan to join.
+        task_rows = (
+            task_history.filter(history_date__lt=moment)
+            .order_by("id", "-history_date", "-history_id")
+            .distinct("id")
+            .values(*columns)
+        )
+    else:
+        task_rows = state_at(task_history, moment).values(*columns)
+    tasks = AsOfTaskState.objects.exclude(history_type="-").exclude(status=Task.Status.CANCELLED)
+    figures = (
+        tasks.order_by()
+        .values(project=F("project_id"))
+        .annotate(
+            task_weight=Coalesce(Sum("weight"), 0),
+            done_weight=Coalesce(Sum("weight", filter=done_task_q(day)), 0),
+            overdue_tasks=Count("history_id", filter=overdue_task_q(day)),
+        )
+        .values_list("project", "task_weight", "done_weight", "overdue_tasks")
+    )
+    # In this order: the figures are added up from the task rows kept just before.
+    sources = {
+        AsOfProjectState: project_rows,
+        AsOfTaskState: task_rows,
+        AsOfTaskFigures: figures,
+    }
+    with connection.cursor() as cursor:
+        if postgres:
+            # JIT compiling the reports' many-expression aggregates cost seconds per query here,
+            # more than it saved: off for this session.
+            cursor.execute("SET jit = off")
+        for model, rows in sources.items():
+            table = connection.ops.quote_name(model._meta.db_table)
+            key = model._meta.pk.column
+            sql, params = rows.query.sql_with_params()  # after the previous table exists
+            cursor.execute(f"DROP TABLE IF EXISTS {'' if postgres else 'temp.'}{table}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {table} AS {sql}", params)
+            cursor.execute(
+                f"CREATE UNIQUE INDEX {connection.ops.quote_name(model._meta.db_table + '_key')} ON {table} ({key})"
+            )
+            if postgres:
+                # Temporary tables are never analysed by autovacuum: give the planner their size.
+                cursor.execute(f"ANALYZE {table}")
+
+
+def projects_on(day, projects=None):
+    """Each project published at the end of `day`, as it was then (a ProjectStateQuerySet).
+
+    `projects` (a Project queryset) limits the rows to those projects, for example to the ones a
+    directory filter selects.
+    """
+    materialize(day, projects)
+    rows = Project.history.filter(history_id__in=AsOfProjectState.objects.values("history_id"), publication=PUBLISHED)
+    states = ProjectStateQuerySet(model=rows.model, query=rows.query)
+    states.day = day
+    return states
+
+
+def project_on(project, day):
+    """One project as it was at the end of `day`, with its figures then; None if not published then."""
+    rows = projects_on(day, Project.objects.filter(pk=project.pk))
+    return rows.select_related("working_group").with_figures(day).first()
+
+
+def linked(rows):
+    """Give historical rows the link of their project's page, as templates ask `get_absolute_url`."""
+    for row in rows:
+        row.get_absolute_url = reverse("projects:project-detail", kwargs={"slug": row.slug})
+    return rows
+
+
+def tasks_on(project, day):
+    """A project's tasks as they were at the end of `day`, each marked `is_late` if overdue then."""
+    return (
+        state_at(Task.history.filter(project=project.pk), day_end(day))
+        .annotate(
+            is_late=models.Case(
+                models.When(overdue_task_q(day), then=Value(True)),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+        .select_related("responsible_organisation")
+        .order_by("order", "due_date", "id")
+    )
+
+
+def history_starts():
+    """The day the first change of a project was recorded, or None: nothing earlier is known."""
+    first = Project.history.order_by("history_date").values_list("history_date", flat=True).first()
+    return timezone.localtime(first).date() if first else None
+
+
+def sectors_of(state):
+    """The sectors a historical project row had (the m2m history saved with that row)."""
+    through = type(state)._meta.get_field("historicalproject_sectors").related_model
+    ids = through.objects.filter(history=state.history_id).values("sector")
+    return list(Sector.objects.filter(pk__in=ids))
