@@ -5,6 +5,7 @@ facts and a demo portfolio loaded.
 """
 
 import csv
+import datetime
 import io
 import xml.etree.ElementTree as ET
 from decimal import Decimal
@@ -16,6 +17,7 @@ from django.db.models import Sum
 
 from partnership.models import Event, WorkingGroup
 from projects.models import Document, ExchangeRate, ProgressUpdate, Project, ProjectLocation, Publication, Task
+from tests import factories as f
 from tests.helpers import assert_error, body_of, url
 
 pytestmark = pytest.mark.django_db
@@ -91,8 +93,10 @@ def test_directory_says_what_is_wrong_with_a_bad_demo_value(client, portfolio):
 # --- home, reports, the commission and working-group pages -----------------------------------------
 
 
-def test_home_shows_real_and_demo_apart_and_real_alone(client, portfolio):
+def test_home_shows_real_and_demo_apart_and_real_alone(client, portfolio, today):
     real, demo = portfolio
+    event = f.EventFactory(demo=True, published=True, start_date=today + datetime.timedelta(days=1))
+    assert event in client.get(url("projects:home")).context["events"]
     page = client.get(url("projects:home"))
     text = page.content.decode()
     totals = page.context["totals"]
@@ -108,6 +112,7 @@ def test_home_shows_real_and_demo_apart_and_real_alone(client, portfolio):
     assert page.context["totals"]["usd"] == usd_total(real)
     assert "notice--demo" not in text and "demo projects," not in text
     assert all(not update.project.demo for update in page.context["updates"])
+    assert all(not event.demo for event in page.context["events"])
     assert "Showing real projects only." in text
 
     bad = client.get(url("projects:home"), {"demo": "maybe"})
