@@ -41,9 +41,12 @@ def usd_total(projects):
     return projects.aggregate(usd=Sum("figures__investment_usd"))["usd"] or Decimal(0)
 
 
-def money_text(value):
+def money_text(value, projects=None):
+    """How a total reads: its amount, or "no figure in US dollars" when none of `projects` has one."""
     from partnership.templatetags.site_tags import money
 
+    if projects is not None and not projects.filter(figures__investment_usd__isnull=False).exists():
+        return "no figure in US dollars"
     return money(value)
 
 
@@ -102,7 +105,7 @@ def test_home_shows_real_and_demo_apart_and_real_alone(client, portfolio, today)
     totals = page.context["totals"]
     assert (totals["real_count"], totals["demo_count"]) == (real.count(), demo.count())
     assert totals["real_usd"] == usd_total(real) and totals["demo_usd"] == usd_total(demo)
-    assert f"{real.count()} real projects, {money_text(usd_total(real))}" in text
+    assert f"{real.count()} real projects, {money_text(usd_total(real), real)}" in text
     assert f"{demo.count()} demo projects, {money_text(usd_total(demo))}" in text
     assert "notice--demo" in text and "?demo=real" in text
 
@@ -150,7 +153,7 @@ def test_commission_and_working_group_pages_show_real_and_demo_apart(client, por
     page = client.get(url("partnership:commission-detail"))
     text = page.content.decode()
     assert "notice--demo" in text
-    assert f"{real.count()} real projects, {money_text(usd_total(real))}" in text
+    assert f"{real.count()} real projects, {money_text(usd_total(real), real)}" in text
     assert f"{demo.count()} demo projects" in text
 
     group = WorkingGroup.objects.filter(projects__in=real).filter(projects__in=demo).distinct().first()
