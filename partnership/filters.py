@@ -81,6 +81,12 @@ class DemoFilter(django_filters.ChoiceFilter):
         return qs.filter(**{self.field_name: value == "demo"})
 
 
+class DemoOnlyFilter(django_filters.FilterSet):
+    """Just the `demo` choice, for a page that lists or adds up a body's projects (a working group's)."""
+
+    demo = DemoFilter()
+
+
 class WorkingGroupFilter(django_filters.FilterSet):
     q = search_filter("name", "name_en", "mandate")
     active = django_filters.BooleanFilter(label=_("Active"))

@@ -11,14 +11,22 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import charts
-from .filters import AgreementFilter, DirectiveFilter, EventFilter, MeetingFilter, WorkingGroupFilter
-from .lists import FilteredListView
+from .filters import (
+    AgreementFilter,
+    DemoOnlyFilter,
+    DirectiveFilter,
+    EventFilter,
+    MeetingFilter,
+    WorkingGroupFilter,
+)
+from .lists import FilteredListView, filter_errors
 from .models import (
     Agreement,
     CoChair,
@@ -146,21 +154,41 @@ class WorkingGroupListView(FilteredListView):
 
 
 class WorkingGroupDetailView(DetailView):
+    """A working group: its co-chairs, figures, the first of its projects (the rest are a link away in
+    the directory), directives and meetings. `?demo=real` (or `demo`) counts that kind of project only."""
+
     template_name = "partnership/workinggroup_detail.html"
     context_object_name = "group"
+    # A group can hold thousands of projects; the page lists this many and links to the directory.
+    project_rows = 20
 
     def get_queryset(self):
         return WorkingGroup.objects.select_related("commission").prefetch_related("sectors")
 
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        self.demo = DemoOnlyFilter(request.GET, queryset=self.object.projects.published())
+        if not self.demo.is_valid():
+            context = self.get_context_data(object=self.object, errors=filter_errors(self.demo))
+            return self.render_to_response(context, status=400)
+        return self.render_to_response(self.get_context_data(object=self.object))
+
     def get_context_data(self, **kwargs):
         group = self.object
         chairs = group.co_chairs.select_related("person", "country")
-        projects = group.projects.published()
+        valid = self.demo.is_valid()
+        demo_choice = self.demo.form.cleaned_data.get("demo", "") if valid else ""
+        projects = self.demo.qs if valid else group.projects.published().none()
+        totals = projects.totals()
+        query = {"working_group": group.slug, **({"demo": demo_choice} if demo_choice else {})}
         return super().get_context_data(
             current_chairs=chairs.current(),
             past_chairs=chairs.past(),
-            projects=projects.with_figures().prefetch_related("sectors").order_by("code"),
-            totals=projects.totals(),
+            projects=projects.with_figures().prefetch_related("sectors").order_by("code")[: self.project_rows],
+            more_projects=max(totals["count"] - self.project_rows, 0),
+            directory_url=reverse("projects:project-list") + "?" + urlencode(query),
+            demo_choice=demo_choice,
+            totals=totals,
             directives=group.directives.select_related("meeting").order_by("-meeting__date", "order"),
             directive_counts=group.directives.state_counts(),
             meetings=group.meetings.all()[:10],

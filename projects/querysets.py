@@ -294,10 +294,16 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(Q(locations__in=firsts.values("first")) | Q(locations__isnull=True))
 
     def totals(self):
-        """Count, USD total, jobs and the number of projects whose currency has no rate."""
+        """Count, USD total, jobs and the number of projects whose currency has no rate; `priced`
+        (`real_priced`, `demo_priced`) counts the projects with a USD figure, so that a total of
+        none reads "not known" rather than 0."""
+        priced = Q(investment_usd__isnull=False)
         return self.with_usd().aggregate(
             count=Count("pk"),
             usd=Coalesce(Sum("investment_usd"), Value(0, output_field=models.DecimalField())),
+            priced=Count("pk", filter=priced),
+            real_priced=Count("pk", filter=priced & Q(demo=False)),
+            demo_priced=Count("pk", filter=priced & Q(demo=True)),
             jobs_planned=Coalesce(Sum("jobs_planned"), 0),
             jobs_created=Coalesce(Sum("jobs_created"), 0),
             unpriced=Count("pk", filter=Q(investment_amount__isnull=False, investment_usd__isnull=True)),

@@ -93,6 +93,13 @@ def money(value, currency="USD"):
 
 
 @register.filter
+def money_or_unknown(value, priced):
+    """`money` of a total, or "no figure in US dollars" when none of its projects has one (`priced`
+    is their count): a total of nothing known is not zero."""
+    return money(value) if priced else _("no figure in US dollars")
+
+
+@register.filter
 def exact_money(value, currency="USD"):
     """A whole amount with grouping per language: "51,923,077 USD", "51 923 077 долларов США".
 

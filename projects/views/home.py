@@ -39,7 +39,7 @@ class HomeView(DemoScope, TemplateView):
             tasks_done=selectors.progress_figures(published)["progress"],
             trade=trade,
             updates=self.demo_scoped(ProgressUpdate.objects.published(), "project__demo").select_related("project")[:6],
-            events=Event.objects.published().upcoming().order_by("start_date")[:4],
+            events=self.demo_scoped(Event.objects.published().upcoming()).order_by("start_date")[:4],
             by_sector=by_sector,
             by_status=by_status,
             sector_chart=charts.bar_chart(

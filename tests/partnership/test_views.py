@@ -333,3 +333,23 @@ def test_list_filters_and_pagination_links_keep_the_filters(client, commission_d
     assert client.get(url("partnership:agreement-list") + "?q=nothing-like-it").context["count"] == 0
     events = client.get(url("partnership:event-list") + f"?year={today.year - 5}")
     assert list(events.context["upcoming"]) == [] and list(events.context["past"].object_list) == []
+
+
+def test_working_group_page_lists_the_first_projects_and_links_to_the_rest_by_demo_choice(client):
+    """A group with many projects: the page lists the first 20 by code and sends readers to the
+    directory for the rest; `?demo=real` counts and lists real projects only; a bad value is a 400."""
+    group = f.WorkingGroupFactory()
+    for i in range(23):
+        f.ProjectFactory(working_group=group, code=f"KZUZ-{i:03}", demo=i >= 3)
+    f.ProjectFactory(working_group=group, code="KZUZ-900", publication=Publication.DRAFT)
+    page = client.get(url("partnership:workinggroup-detail", slug=group.slug))
+    body = page.content.decode()
+    assert [p.code for p in page.context["projects"]] == [f"KZUZ-{i:03}" for i in range(20)]
+    assert "3 more in the directory" in body and "KZUZ-900" not in body
+    assert f"?working_group={group.slug}" in body
+    real = client.get(url("partnership:workinggroup-detail", slug=group.slug) + "?demo=real")
+    assert [p.code for p in real.context["projects"]] == ["KZUZ-000", "KZUZ-001", "KZUZ-002"]
+    assert real.context["totals"]["count"] == 3 and "more in the directory" not in real.content.decode()
+    assert f"working_group={group.slug}&amp;demo=real" in real.content.decode()
+    bad = client.get(url("partnership:workinggroup-detail", slug=group.slug) + "?demo=maybe")
+    assert bad.status_code == 400 and "is not a choice here" in bad.content.decode()

@@ -5,6 +5,7 @@ facts and a demo portfolio loaded.
 """
 
 import csv
+import datetime
 import io
 import xml.etree.ElementTree as ET
 from decimal import Decimal
@@ -16,6 +17,7 @@ from django.db.models import Sum
 
 from partnership.models import Event, WorkingGroup
 from projects.models import Document, ExchangeRate, ProgressUpdate, Project, ProjectLocation, Publication, Task
+from tests import factories as f
 from tests.helpers import assert_error, body_of, url
 
 pytestmark = pytest.mark.django_db
@@ -39,9 +41,12 @@ def usd_total(projects):
     return projects.aggregate(usd=Sum("figures__investment_usd"))["usd"] or Decimal(0)
 
 
-def money_text(value):
+def money_text(value, projects=None):
+    """How a total reads: its amount, or "no figure in US dollars" when none of `projects` has one."""
     from partnership.templatetags.site_tags import money
 
+    if projects is not None and not projects.filter(figures__investment_usd__isnull=False).exists():
+        return "no figure in US dollars"
     return money(value)
 
 
@@ -91,14 +96,16 @@ def test_directory_says_what_is_wrong_with_a_bad_demo_value(client, portfolio):
 # --- home, reports, the commission and working-group pages -----------------------------------------
 
 
-def test_home_shows_real_and_demo_apart_and_real_alone(client, portfolio):
+def test_home_shows_real_and_demo_apart_and_real_alone(client, portfolio, today):
     real, demo = portfolio
+    event = f.EventFactory(demo=True, published=True, start_date=today + datetime.timedelta(days=1))
+    assert event in client.get(url("projects:home")).context["events"]
     page = client.get(url("projects:home"))
     text = page.content.decode()
     totals = page.context["totals"]
     assert (totals["real_count"], totals["demo_count"]) == (real.count(), demo.count())
     assert totals["real_usd"] == usd_total(real) and totals["demo_usd"] == usd_total(demo)
-    assert f"{real.count()} real projects, {money_text(usd_total(real))}" in text
+    assert f"{real.count()} real projects, {money_text(usd_total(real), real)}" in text
     assert f"{demo.count()} demo projects, {money_text(usd_total(demo))}" in text
     assert "notice--demo" in text and "?demo=real" in text
 
@@ -108,6 +115,7 @@ def test_home_shows_real_and_demo_apart_and_real_alone(client, portfolio):
     assert page.context["totals"]["usd"] == usd_total(real)
     assert "notice--demo" not in text and "demo projects," not in text
     assert all(not update.project.demo for update in page.context["updates"])
+    assert all(not event.demo for event in page.context["events"])
     assert "Showing real projects only." in text
 
     bad = client.get(url("projects:home"), {"demo": "maybe"})
@@ -145,7 +153,7 @@ def test_commission_and_working_group_pages_show_real_and_demo_apart(client, por
     page = client.get(url("partnership:commission-detail"))
     text = page.content.decode()
     assert "notice--demo" in text
-    assert f"{real.count()} real projects, {money_text(usd_total(real))}" in text
+    assert f"{real.count()} real projects, {money_text(usd_total(real), real)}" in text
     assert f"{demo.count()} demo projects" in text
 
     group = WorkingGroup.objects.filter(projects__in=real).filter(projects__in=demo).distinct().first()
