@@ -119,6 +119,52 @@ def document_links(project, context):
         yield link
 
 
+def number(value):
+    """A decimal as IATI's value attributes want it: plain digits, no exponent, no trailing zeros."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def results(project, context):
+    """Results with their indicators: the baseline, one period from the baseline to the target date
+    holding the target, and one period per published actual value (drafts are not public)."""
+    for result in project.results.all():
+        node = element("result", type=result.iati_type, aggregation_status="0")
+        node.append(with_narratives("title", translations(result, "title") or [("en", project.code)]))
+        if description := translations(result, "description"):
+            node.append(with_narratives("description", description))
+        for indicator in result.indicators.all():
+            node.append(indicator_element(indicator))
+        yield node
+
+
+def indicator_element(indicator):
+    node = element("indicator", measure=indicator.iati_measure, ascending="1" if indicator.ascending else "0")
+    node.append(with_narratives("title", translations(indicator, "title") or [("en", "—")]))
+    if indicator.baseline_date is not None:
+        baseline = {"year": indicator.baseline_date.year, "iso_date": indicator.baseline_date.isoformat()}
+        if indicator.baseline_value is not None:
+            baseline["value"] = number(indicator.baseline_value)
+        node.append(element("baseline", **baseline))
+    if indicator.target_value is not None and indicator.baseline_date and indicator.target_date:
+        period = element("period")
+        period.append(element("period-start", iso_date=indicator.baseline_date.isoformat()))
+        period.append(element("period-end", iso_date=indicator.target_date.isoformat()))
+        period.append(element("target", value=number(indicator.target_value)))
+        node.append(period)
+    for value in indicator.public_values:
+        period = element("period")
+        period.append(element("period-start", iso_date=value.period_start.isoformat()))
+        period.append(element("period-end", iso_date=value.period_end.isoformat()))
+        actual = element("actual", **({"value": number(value.value)} if value.value is not None else {}))
+        comments = translations(value, "comment") or ([("en", clean(value.narrative))] if value.narrative else [])
+        if comments:
+            actual.append(with_narratives("comment", comments))
+        period.append(actual)
+        node.append(period)
+    return node
+
+
 ACTIVITY_PARTS = [
     identification,
     participating_orgs,
@@ -127,7 +173,7 @@ ACTIVITY_PARTS = [
     sectors,
     # budgets, transactions (schema order: after sectors, before document links)
     document_links,
-    # results (after document links)
+    results,
 ]
 
 

@@ -8,7 +8,16 @@ from django.db.models import Prefetch
 
 from partnership.models import Commission
 
-from ..models import Document, Project, ProjectLocation, ProjectParticipant
+from ..models import (
+    Document,
+    Indicator,
+    IndicatorValue,
+    Project,
+    ProjectLocation,
+    ProjectParticipant,
+    Publication,
+    Result,
+)
 
 # Characters XML 1.0 cannot carry (control characters other than tab, newline and return).
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -36,6 +45,13 @@ def for_export(queryset=None):
             "sectors",
             Prefetch(
                 "documents", queryset=Document.objects.filter(published=True).order_by("pk"), to_attr="public_documents"
+            ),
+            Prefetch("results", queryset=Result.objects.order_by("order", "pk")),
+            Prefetch("results__indicators", queryset=Indicator.objects.order_by("order", "pk")),
+            Prefetch(
+                "results__indicators__values",
+                queryset=IndicatorValue.objects.filter(publication=Publication.PUBLISHED).order_by("period_start"),
+                to_attr="public_values",
             ),
         )
         .order_by("code")

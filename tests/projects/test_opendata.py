@@ -13,7 +13,16 @@ from lxml import etree
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from projects.models import Document, Project, ProjectLocation, ProjectParticipant, Publication
+from projects.models import (
+    Document,
+    Indicator,
+    IndicatorValue,
+    Project,
+    ProjectLocation,
+    ProjectParticipant,
+    Publication,
+    Result,
+)
 from projects.opendata import codes
 from tests import factories as f
 from tests.helpers import assert_error
@@ -23,6 +32,8 @@ pytestmark = pytest.mark.django_db
 IATI_LIST = "/api/v1/iati/activities.xml"
 OC4IDS_LIST = "/api/v1/oc4ids/projects.json"
 START = datetime.date(2025, 3, 1)
+END = datetime.date(2027, 6, 30)
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 IATI_SCHEMA = etree.XMLSchema(etree.parse(str(codes.IATI_SCHEMA)))
 
@@ -259,16 +270,32 @@ def make_portfolio(count):
         [f.ParticipantFactory.build(project=p, organisation=organisation) for p in projects]
     )
     Document.objects.bulk_create([f.DocumentFactory.build(project=p) for p in projects])
+    results = Result.objects.bulk_create(
+        [Result(project=p, kind="outcome", title=f"Result {p.code}") for p in projects]
+    )
+    indicators = Indicator.objects.bulk_create(
+        [
+            Indicator(result=r, title="Jobs created", baseline_date=START, target_value=10, target_date=END)
+            for r in results
+        ]
+    )
+    IndicatorValue.objects.bulk_create(
+        [
+            IndicatorValue(indicator=i, period_start=START, period_end=END, value=4, publication=Publication.PUBLISHED)
+            for i in indicators
+        ]
+    )
 
 
 @pytest.mark.parametrize("count", [5, 150])
 def test_export_queries_do_not_grow_with_the_portfolio(api, django_assert_num_queries, count):
     make_portfolio(count)
     # The count, the page of projects (working group and commission joined), participants,
-    # locations, sectors, documents, and the default commission (the publisher's name).
-    with django_assert_num_queries(7):
+    # locations, sectors, documents, results, their indicators and published values, and the
+    # default commission (the publisher's name).
+    with django_assert_num_queries(10):
         assert len(iati(api.get(IATI_LIST))) == count
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(10):
         assert len(oc4ids(api.get(OC4IDS_LIST))["projects"]) == count
 
 
@@ -300,3 +327,42 @@ def test_an_unchanged_file_answers_304_and_options_describe_it_in_json(api):
     options = api.options(IATI_LIST)
     assert options.status_code == 200
     assert options.json()["name"] == "IATI activities"
+
+
+def test_an_activity_carries_its_results_with_baseline_target_and_published_actuals_only(api):
+    project = f.ProjectFactory(code="KZUZ-050", planned_start=START)
+    result = Result.objects.create(project=project, kind="output", title="Railway built", title_ru="Дорога построена")
+    indicator = Indicator.objects.create(
+        result=result,
+        title="Track laid",
+        unit="km",
+        baseline_value=0,
+        baseline_date=START,
+        target_value=152,
+        target_date=END,
+    )
+    IndicatorValue.objects.create(
+        indicator=indicator,
+        period_start=START,
+        period_end=START + datetime.timedelta(days=180),
+        value=40,
+        comment="First section",
+        publication=Publication.PUBLISHED,
+    )
+    IndicatorValue.objects.create(
+        indicator=indicator,
+        period_start=START + datetime.timedelta(days=181),
+        period_end=END,
+        value=99,
+        publication=Publication.DRAFT,
+    )
+    activity = iati(api.get("/api/v1/iati/activities/KZUZ-050.xml"))[0]
+    (node,) = activity.findall("result")
+    assert node.get("type") == "1"
+    assert {n.get(XML_LANG): n.text for n in node.find("title")} == {"en": "Railway built", "ru": "Дорога построена"}
+    (ind,) = node.findall("indicator")
+    assert ind.get("measure") == "1" and ind.find("baseline").get("value") == "0"
+    periods = ind.findall("period")
+    assert [p.find("target").get("value") for p in periods if p.find("target") is not None] == ["152"]
+    assert [p.find("actual").get("value") for p in periods if p.find("actual") is not None] == ["40"]  # no draft
+    assert activity.index(node) > max(activity.index(link) for link in activity.findall("document-link"))
