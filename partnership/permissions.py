@@ -2,8 +2,9 @@
 
 Two roles, kept as Django groups (created by `manage.py setup_roles`):
 - Secretariat: every record of the commission, and the only role that publishes.
-- Working-group editor: the projects, tasks, progress updates, documents, participants and
-  locations of the working groups whose `editors` include them, and nothing else.
+- Working-group editor: the projects, tasks, progress updates, documents, participants,
+  locations, budgets and transactions of the working groups whose `editors` include them, and
+  nothing else.
 """
 
 from functools import reduce
@@ -25,6 +26,8 @@ GROUP_PATHS = {
     "document": "project__working_group",
     "projectparticipant": "project__working_group",
     "projectlocation": "project__working_group",
+    "budget": "project__working_group",
+    "transaction": "project__working_group",
 }
 
 # Models an editor reads whole, to choose from in forms (autocomplete) but never changes.
@@ -169,6 +172,7 @@ FIELD_RULES = {
     ("projects.project", "review_comment"): SECRETARIAT,
     ("projects.project", "working_group"): OWN_GROUPS,
     ("projects.progressupdate", "review_comment"): SECRETARIAT,
+    ("projects.transaction", "review_comment"): SECRETARIAT,
     ("projects.document", "published"): SECRETARIAT,
     ("projects.organisation", "demo"): SECRETARIAT,
     ("projects.exchangerate", "demo"): SECRETARIAT,
@@ -219,7 +223,12 @@ PUBLISHED_USES = {
     "partnership.country": ["locations__country"],
     "partnership.agreement": ["agreements"],
     "partnership.directive": ["directives"],
-    "projects.organisation": ["participants__organisation", "tasks__responsible_organisation"],
+    "projects.organisation": [
+        "participants__organisation",
+        "tasks__responsible_organisation",
+        "transactions__provider",
+        "transactions__receiver",
+    ],
 }
 
 

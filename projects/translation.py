@@ -7,6 +7,7 @@ import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
 from .models import (
+    Budget,
     Document,
     ExchangeRate,
     Organisation,
@@ -15,6 +16,7 @@ from .models import (
     ProjectLocation,
     ProjectParticipant,
     Task,
+    Transaction,
 )
 
 
@@ -48,6 +50,26 @@ class DocumentTranslation(TranslationOptions):
     fields = ("title",)
 
 
-for model in (Organisation, ProjectParticipant, ProjectLocation, Task, ProgressUpdate, Document, ExchangeRate):
+@register(Budget)
+class BudgetTranslation(TranslationOptions):
+    fields = ("description",)
+
+
+@register(Transaction)
+class TransactionTranslation(TranslationOptions):
+    fields = ("description",)
+
+
+for model in (
+    Organisation,
+    ProjectParticipant,
+    ProjectLocation,
+    Task,
+    ProgressUpdate,
+    Document,
+    ExchangeRate,
+    Budget,
+    Transaction,
+):
     simple_history.register(model)
 simple_history.register(Project, m2m_fields=[Project.sectors.field])
