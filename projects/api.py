@@ -292,3 +292,44 @@ class SummaryViewSet(PublishedOnly, PublicViewSet):
     def dimension(self, request, dimension, *args, **kwargs):
         rows = selectors.breakdown(self.selected(), DIMENSIONS[dimension], parse_as_of(request))
         return Response(self.get_serializer(rows, many=True).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Budgets, commitments and disbursements in USD by one dimension",
+        description="Published projects only (the directory's filters apply). US-dollar equivalents "
+        "at the exchange rate of each value date; amounts whose currency has no rate are left out. "
+        "Budgets in force count (a revised budget replaces the original of the same period); "
+        "commitments and disbursements count when published. A project in two sectors or countries "
+        "counts once in each; by year, budgets count in the year their period starts and "
+        "transactions in the year of their date.",
+        parameters=[
+            FORMAT_PARAMETER,
+            OpenApiParameter(
+                "by", str, required=True, enum=list(selectors.MONEY_DIMENSIONS), description="The dimension."
+            ),
+        ],
+        responses=serializers.MoneyTotalsRowSerializer(many=True),
+    ),
+)
+class MoneySummaryViewSet(PublishedOnly, PublicViewSet):
+    """Money totals behind the reports, over the projects the directory's filters select."""
+
+    queryset = Project.objects.all()
+    filterset_class = filters.ProjectFilter
+    serializer_class = serializers.MoneyTotalsRowSerializer
+    pagination_class = None
+    extra_query_params = ("by",)
+
+    def get_queryset(self):
+        return self.public(self.queryset.all()).with_figures()
+
+    def list(self, request, *args, **kwargs):
+        by = request.query_params.get("by", "")
+        if by not in selectors.MONEY_DIMENSIONS:
+            raise exceptions.ValidationError(
+                {"by": [f"Choose one of: {', '.join(selectors.MONEY_DIMENSIONS)} (got “{by}”)."]}
+            )
+        ids = self.filter_queryset(self.get_queryset()).values("pk")
+        rows = selectors.money_totals(Project.objects.filter(pk__in=ids), by)
+        return Response(self.get_serializer(rows, many=True).data)

@@ -44,6 +44,7 @@ router.register("progress-updates", api.ProgressUpdateViewSet)
 router.register("documents", api.DocumentViewSet)
 router.register("exchange-rates", api.ExchangeRateViewSet)
 router.register("summary", api.SummaryViewSet, basename="summary")
+router.register("money/summary", api.MoneySummaryViewSet, basename="money-summary")
 router.register("changes", api_changes.ChangesViewSet, basename="changes")
 
 urlpatterns = [

@@ -506,3 +506,8 @@ def _money_by_year(projects, budget, transaction):
         {"key": str(year), "name": str(year), "count": None, "with_money": None, **values}
         for year, values in sorted(years.items())
     ]
+
+
+def money_overall(projects):
+    """USD totals of budgets, commitments and disbursements of `projects` (stored per project)."""
+    return projects.with_money().aggregate(**{name: Sum(name) for name in MONEY_TOTALS})

@@ -387,3 +387,17 @@ class SummarySerializer(serializers.Serializer):
     by_sector = TotalsRowSerializer(many=True)
     by_working_group = TotalsRowSerializer(many=True)
     by_country = TotalsRowSerializer(many=True)
+
+
+class MoneyTotalsRowSerializer(serializers.Serializer):
+    key = serializers.CharField(allow_null=True, help_text="Working-group or sector slug, country code, or year.")
+    name = serializers.CharField(help_text="What the key stands for, in the request's language.")
+    count = serializers.IntegerField(allow_null=True, help_text="Projects (none for years).")
+    with_money = serializers.IntegerField(
+        allow_null=True, help_text="Projects with a budget or a published commitment (none for years)."
+    )
+    budget_usd = serializers.DecimalField(
+        **MONEY, allow_null=True, help_text="Budgets in force (a revised budget replaces the original), USD."
+    )
+    committed_usd = serializers.DecimalField(**MONEY, allow_null=True, help_text="Published commitments, USD.")
+    disbursed_usd = serializers.DecimalField(**MONEY, allow_null=True, help_text="Published disbursements, USD.")

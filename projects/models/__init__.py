@@ -1,6 +1,6 @@
 """The portfolio: joint projects, who takes part, where they are, and how far they have got."""
 
 from .base import PERCENT, Confidence, Publication, percent_check  # noqa: F401
+from .money import Budget, Transaction  # noqa: F401
 from .portfolio import Organisation, Project, ProjectLocation, ProjectParticipant  # noqa: F401
 from .work import Document, ExchangeRate, ProgressUpdate, ProjectFigures, Task  # noqa: F401
-from .money import Budget, Transaction  # noqa: F401
