@@ -6,7 +6,7 @@ the parameter; the HTML list says what was wrong).
 """
 
 import django_filters
-from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models import DecimalField, Exists, F, FloatField, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -169,7 +169,11 @@ class ProjectFilter(PortfolioFilter):
     def filter_disbursed(self, queryset, name, value):
         # From the stored per-project totals (ProjectFigures): no transaction is summed per request.
         # Only projects with commitments have a ratio; none disbursed is 0%.
-        share = Divide(100 * Coalesce(F("figures__disbursed_usd"), Value(0)), F("figures__committed_usd"))
+        money = DecimalField(max_digits=20, decimal_places=2)
+        disbursed = Coalesce(F("figures__disbursed_usd"), Value(0), output_field=money)
+        share = Divide(
+            disbursed * Value(100, output_field=money), F("figures__committed_usd"), output_field=FloatField()
+        )
         lookup = "gte" if name == "disbursed_min" else "lte"
         return queryset.alias(disbursed_pct=share).filter(
             figures__committed_usd__gt=0, **{f"disbursed_pct__{lookup}": value}

@@ -243,12 +243,14 @@ class ProjectQuerySet(models.QuerySet):
     def with_money(self):
         """Annotate the stored `budget_usd`, `committed_usd`, `disbursed_usd` and `disbursed_share`
         (disbursed as a percentage of committed; NULL when nothing is committed)."""
+        money = models.DecimalField(max_digits=20, decimal_places=2)
         return self.annotate(
             budget_usd=F("figures__budget_usd"),
             committed_usd=F("figures__committed_usd"),
             disbursed_usd=F("figures__disbursed_usd"),
-            disbursed_share=models.ExpressionWrapper(
-                100.0 * Divide(Coalesce(F("figures__disbursed_usd"), Value(0)), NullIf(F("figures__committed_usd"), 0)),
+            disbursed_share=Divide(
+                Coalesce(F("figures__disbursed_usd"), Value(0), output_field=money) * Value(100, output_field=money),
+                NullIf(F("figures__committed_usd"), Value(0, output_field=money)),
                 output_field=models.FloatField(),
             ),
         )

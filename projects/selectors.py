@@ -457,13 +457,16 @@ def money_totals(projects, by):
     key = GROUP_KEYS.get(field, field)
     rows = projects.one_row_per_country() if field == "country" else projects
     rows = (
-        rows.with_money()
-        .order_by()
+        rows.order_by()
         .values(key)
         .annotate(
             count=Count("pk", distinct=True),
-            **{name: Sum(name) for name in MONEY_TOTALS},
-            with_money=Count("pk", distinct=True, filter=Q(budget_usd__isnull=False) | Q(committed_usd__isnull=False)),
+            **{name: Sum(f"figures__{name}") for name in MONEY_TOTALS},
+            with_money=Count(
+                "pk",
+                distinct=True,
+                filter=Q(figures__budget_usd__isnull=False) | Q(figures__committed_usd__isnull=False),
+            ),
         )
         .order_by(key)
     )
@@ -510,4 +513,4 @@ def _money_by_year(projects, budget, transaction):
 
 def money_overall(projects):
     """USD totals of budgets, commitments and disbursements of `projects` (stored per project)."""
-    return projects.with_money().aggregate(**{name: Sum(name) for name in MONEY_TOTALS})
+    return projects.aggregate(**{name: Sum(f"figures__{name}") for name in MONEY_TOTALS})
