@@ -19,7 +19,7 @@ from tests.factories import (
     SectorFactory,
     WorkingGroupFactory,
 )
-from tests.helpers import admin_url, client_for, url
+from tests.helpers import admin_url, url
 
 from .money_factories import BudgetFactory, TransactionFactory
 from .test_admin import as_csv, as_xlsx
@@ -249,7 +249,7 @@ def test_transaction_import_dry_run_names_each_bad_row(client, secretariat, make
 
 
 def test_transaction_import_previews_then_writes_drafts(client, secretariat):
-    project = ProjectFactory(code="KZUZ-501")
+    ProjectFactory(code="KZUZ-501")
     client.force_login(secretariat)
     upload = as_csv(HEADER, [["", "KZUZ-501", "disbursement", "2025-02-10", "700", "USD", "Bank"]])
     page = client.post(admin_url(Transaction, "import"), {"import_file": upload, "format": "0", "resource": "0"})
