@@ -306,7 +306,11 @@ class SummaryViewSet(PublishedOnly, PublicViewSet):
         parameters=[
             FORMAT_PARAMETER,
             OpenApiParameter(
-                "by", str, required=True, enum=list(selectors.MONEY_DIMENSIONS), description="The dimension."
+                "by",
+                str,
+                enum=list(selectors.MONEY_DIMENSIONS),
+                default="working_group",
+                description="The dimension (default: working_group).",
             ),
         ],
         responses=serializers.MoneyTotalsRowSerializer(many=True),
@@ -325,7 +329,7 @@ class MoneySummaryViewSet(PublishedOnly, PublicViewSet):
         return self.public(self.queryset.all()).with_figures()
 
     def list(self, request, *args, **kwargs):
-        by = request.query_params.get("by", "")
+        by = request.query_params.get("by") or "working_group"
         if by not in selectors.MONEY_DIMENSIONS:
             raise exceptions.ValidationError(
                 {"by": [f"Choose one of: {', '.join(selectors.MONEY_DIMENSIONS)} (got “{by}”)."]}

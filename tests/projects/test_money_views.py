@@ -142,7 +142,7 @@ def test_api_money_summary_follows_the_directory_filters_and_refuses_a_bad_dimen
     response = api.get(SUMMARY, {"by": "planet"})
     assert response.status_code == 400
     assert "by" in response.json()["errors"]
-    assert api.get(SUMMARY).status_code == 400
+    assert api.get(SUMMARY).json() == api.get(SUMMARY, {"by": "working_group"}).json()
     assert "/api/v1/money/summary/" in api.get("/api/schema/").content.decode()
 
 
