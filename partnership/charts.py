@@ -124,6 +124,60 @@ def trade_chart(rows, *, title, desc, target=None, target_text="", width=560, he
     return _svg(width, height, title, desc, "".join(str(p) for p in parts), "chart--trade")
 
 
+def grouped_bar_chart(groups, series, *, title, desc, width=560, height=240):
+    """Vertical bars in groups side by side (one group per year, say), with a legend.
+
+    `groups` is a list of dicts with `label` and `values` (one number or None per series);
+    `series` a list of (name, css class) pairs, in the order of the values.
+    """
+    groups = list(groups)
+    top = max((float(v or 0) for g in groups for v in g["values"]), default=0) * 1.1 or 1
+    left, bottom, legend_h = 8, 24, 22
+    plot_h = height - bottom - legend_h - 8
+    slot = (width - left) / max(len(groups), 1)
+    bar_w = min(slot * 0.8 / max(len(series), 1), 28)
+    base = height - bottom
+    parts = [f'<line class="chart-axis" x1="{left}" y1="{base}" x2="{width}" y2="{base}"></line>']
+    for i, (name, css) in enumerate(series):
+        x = left + i * 150
+        parts.append(
+            format_html(
+                '<g class="chart-legend"><rect class="bar {}" x="{}" y="2" width="12" height="12"></rect>'
+                '<text class="chart-label" x="{}" y="13">{}</text></g>',
+                css,
+                x,
+                x + 16,
+                name,
+            )
+        )
+    for i, group in enumerate(groups):
+        start = left + i * slot + (slot - bar_w * len(series)) / 2
+        for j, ((name, css), value) in enumerate(zip(series, group["values"], strict=True)):
+            h = plot_h * float(value or 0) / top
+            parts.append(
+                format_html(
+                    '<rect class="bar {}" x="{}" y="{}" width="{}" height="{}"><title>{}</title></rect>',
+                    css,
+                    _r(start + j * bar_w),
+                    _r(base - h),
+                    _r(max(bar_w - 2, 1)),
+                    _r(h),
+                    f"{group['label']}: {name}",
+                )
+            )
+        parts.append(
+            format_html(
+                '<text class="chart-label" x="{}" y="{}" text-anchor="middle">{}</text>',
+                _r(left + i * slot + slot / 2),
+                base + 16,
+                group["label"],
+            )
+        )
+    if not groups:
+        parts.append(f'<text class="chart-empty" x="0" y="{legend_h + 20}">—</text>')
+    return _svg(width, height, title, desc, "".join(str(p) for p in parts), "chart--grouped")
+
+
 def series_chart(points, *, title, desc, width=560, height=240):
     """A figure over time: dots joined by a line, placed by date, each labelled with its value.
 

@@ -2,8 +2,9 @@
 
 Two roles, kept as Django groups (created by `manage.py setup_roles`):
 - Secretariat: every record of the commission, and the only role that publishes.
-- Working-group editor: the projects, tasks, progress updates, documents, participants and
-  locations of the working groups whose `editors` include them, and nothing else.
+- Working-group editor: the projects, tasks, progress updates, documents, participants,
+  locations, budgets and transactions of the working groups whose `editors` include them, and
+  nothing else.
 """
 
 from functools import reduce
@@ -28,6 +29,8 @@ GROUP_PATHS = {
     "result": "project__working_group",
     "indicator": "result__project__working_group",
     "indicatorvalue": "indicator__result__project__working_group",
+    "budget": "project__working_group",
+    "transaction": "project__working_group",
 }
 
 # Models an editor reads whole, to choose from in forms (autocomplete) but never changes.
@@ -173,6 +176,7 @@ FIELD_RULES = {
     ("projects.project", "working_group"): OWN_GROUPS,
     ("projects.progressupdate", "review_comment"): SECRETARIAT,
     ("projects.indicatorvalue", "review_comment"): SECRETARIAT,
+    ("projects.transaction", "review_comment"): SECRETARIAT,
     ("projects.document", "published"): SECRETARIAT,
     ("projects.organisation", "demo"): SECRETARIAT,
     ("projects.exchangerate", "demo"): SECRETARIAT,
@@ -223,7 +227,12 @@ PUBLISHED_USES = {
     "partnership.country": ["locations__country"],
     "partnership.agreement": ["agreements"],
     "partnership.directive": ["directives"],
-    "projects.organisation": ["participants__organisation", "tasks__responsible_organisation"],
+    "projects.organisation": [
+        "participants__organisation",
+        "tasks__responsible_organisation",
+        "transactions__provider",
+        "transactions__receiver",
+    ],
 }
 
 

@@ -329,3 +329,48 @@ class SummaryViewSet(PublishedOnly, PublicViewSet):
         as_of = parse_as_of(request)
         rows = selectors.breakdown(self.selected(as_of), DIMENSIONS[dimension], as_of)
         return Response(self.get_serializer(rows, many=True).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Budgets, commitments and disbursements in USD by one dimension",
+        description="Published projects only (the directory's filters apply). US-dollar equivalents "
+        "at the exchange rate of each value date; amounts whose currency has no rate are left out. "
+        "Budgets in force count (a revised budget replaces the original of the same period); "
+        "commitments and disbursements count when published. A project in two sectors or countries "
+        "counts once in each; by year, budgets count in the year their period starts and "
+        "transactions in the year of their date.",
+        parameters=[
+            FORMAT_PARAMETER,
+            OpenApiParameter(
+                "by",
+                str,
+                enum=list(selectors.MONEY_DIMENSIONS),
+                default="working_group",
+                description="The dimension (default: working_group).",
+            ),
+        ],
+        responses=serializers.MoneyTotalsRowSerializer(many=True),
+    ),
+)
+class MoneySummaryViewSet(PublishedOnly, PublicViewSet):
+    """Money totals behind the reports, over the projects the directory's filters select."""
+
+    queryset = Project.objects.all()
+    filterset_class = filters.ProjectFilter
+    serializer_class = serializers.MoneyTotalsRowSerializer
+    pagination_class = None
+    extra_query_params = ("by",)
+
+    def get_queryset(self):
+        return self.public(self.queryset.all()).with_figures()
+
+    def list(self, request, *args, **kwargs):
+        by = request.query_params.get("by") or "working_group"
+        if by not in selectors.MONEY_DIMENSIONS:
+            raise exceptions.ValidationError(
+                {"by": [f"Choose one of: {', '.join(selectors.MONEY_DIMENSIONS)} (got “{by}”)."]}
+            )
+        ids = self.filter_queryset(self.get_queryset()).values("pk")
+        rows = selectors.money_totals(Project.objects.filter(pk__in=ids), by)
+        return Response(self.get_serializer(rows, many=True).data)

@@ -6,13 +6,15 @@ the parameter; the HTML list says what was wrong).
 """
 
 import django_filters
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import DecimalField, Exists, F, FloatField, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from partnership.filters import DemoFilter, search_filter, subset_filter
 from partnership.models import Country, Sector, WorkingGroup
 
 from .models import Confidence, Document, ExchangeRate, Organisation, ProgressUpdate, Project, ProjectLocation, Task
+from .querysets import Divide
 from .search import search
 
 
@@ -81,6 +83,18 @@ class ProjectFilter(PortfolioFilter):
     )
     investment_max = django_filters.NumberFilter(
         field_name="investment_usd", lookup_expr="lte", min_value=0, label=_("Investment up to (USD)")
+    )
+    disbursed_min = django_filters.NumberFilter(
+        method="filter_disbursed",
+        min_value=0,
+        label=_("Disbursed from (% of committed)"),
+        help_text=_("Projects with commitments whose disbursements reach at least this share of them."),
+    )
+    disbursed_max = django_filters.NumberFilter(
+        method="filter_disbursed",
+        min_value=0,
+        label=_("Disbursed up to (% of committed)"),
+        help_text=_("Projects with commitments whose disbursements are at most this share of them."),
     )
     start_year = django_filters.NumberFilter(
         field_name="planned_start__year", min_value=1990, max_value=2100, label=_("Planned start year")
@@ -151,6 +165,19 @@ class ProjectFilter(PortfolioFilter):
             Q(region__iexact=value) | Q(region_en__iexact=value)
         )
         return queryset.filter(Exists(places))
+
+    def filter_disbursed(self, queryset, name, value):
+        # From the stored per-project totals (ProjectFigures): no transaction is summed per request.
+        # Only projects with commitments have a ratio; none disbursed is 0%.
+        money = DecimalField(max_digits=20, decimal_places=2)
+        disbursed = Coalesce(F("figures__disbursed_usd"), Value(0), output_field=money)
+        share = Divide(
+            disbursed * Value(100, output_field=money), F("figures__committed_usd"), output_field=FloatField()
+        )
+        lookup = "gte" if name == "disbursed_min" else "lte"
+        return queryset.alias(disbursed_pct=share).filter(
+            figures__committed_usd__gt=0, **{f"disbursed_pct__{lookup}": value}
+        )
 
     def filter_annotated(self, queryset, name, value):
         # Needs the annotations of Project.objects.with_figures().

@@ -248,7 +248,40 @@ class ProjectQuerySet(models.QuerySet):
 
     def computed_figures(self):
         """Today's figures computed from the tasks and rates: what ProjectFigures stores."""
-        return self.computed_usd().computed_progress()
+        return self.computed_usd().computed_progress().computed_money()
+
+    def computed_money(self):
+        """USD totals of the budgets in force and of the published commitments and disbursements
+        (NULL without any): what ProjectFigures stores as budget_usd, committed_usd, disbursed_usd."""
+        from .models import Budget, Transaction
+
+        money = models.DecimalField(max_digits=20, decimal_places=2)
+
+        def total(rows):
+            rows = rows.filter(project=OuterRef("pk")).order_by().values("project")
+            return Subquery(rows.annotate(total=Sum("amount_usd")).values("total")[:1], output_field=money)
+
+        published = Transaction.objects.filter(publication=PUBLISHED)
+        return self.annotate(
+            budget_usd=total(Budget.objects.current()),
+            committed_usd=total(published.filter(kind="commitment")),
+            disbursed_usd=total(published.filter(kind="disbursement")),
+        )
+
+    def with_money(self):
+        """Annotate the stored `budget_usd`, `committed_usd`, `disbursed_usd` and `disbursed_share`
+        (disbursed as a percentage of committed; NULL when nothing is committed)."""
+        money = models.DecimalField(max_digits=20, decimal_places=2)
+        return self.annotate(
+            budget_usd=F("figures__budget_usd"),
+            committed_usd=F("figures__committed_usd"),
+            disbursed_usd=F("figures__disbursed_usd"),
+            disbursed_share=Divide(
+                Coalesce(F("figures__disbursed_usd"), Value(0), output_field=money) * Value(100, output_field=money),
+                NullIf(F("figures__committed_usd"), Value(0, output_field=money)),
+                output_field=models.FloatField(),
+            ),
+        )
 
     def with_figures(self, as_of=None):
         """USD, progress and schedule together: what a list of projects shows."""
@@ -491,3 +524,68 @@ class IndicatorQuerySet(models.QuerySet):
                 output_field=models.CharField(),
             ),
         )
+
+
+# --- money: budgets and transactions (projects/models/money.py) ----------------------------------
+
+
+def money_usd_values(demo):
+    """`usd_rate` and `amount_usd` of budget or transaction rows from the rate table at their value
+    date, among the rates their project may use (`rates_for_q(demo)`): USD needs no rate, and no
+    known rate gives NULL. For `update()`, one statement per `demo` flag."""
+    from .models import ExchangeRate
+
+    rate = Subquery(
+        ExchangeRate.objects.filter(rates_for_q(demo), currency=OuterRef("currency"), date__lte=OuterRef("value_date"))
+        .order_by("-date")
+        .values("units_per_usd")[:1],
+        output_field=models.DecimalField(max_digits=20, decimal_places=6),
+    )
+    money = models.DecimalField(max_digits=20, decimal_places=2)
+    return {
+        "usd_rate": models.Case(
+            models.When(currency=USD, then=Value(1, output_field=models.DecimalField())),
+            default=rate,
+            output_field=models.DecimalField(max_digits=20, decimal_places=6),
+        ),
+        "amount_usd": models.Case(
+            models.When(currency=USD, then=F("amount")),
+            default=Round(Divide(F("amount"), rate), 2, output_field=money),
+            output_field=money,
+        ),
+    }
+
+
+class MoneyQuerySet(RefreshingQuerySet):
+    """Bulk writes of budgets or transactions refresh their USD figures and their projects' totals."""
+
+    def refresh_keys(self):
+        return self.order_by().values_list("project", flat=True).distinct()
+
+    @staticmethod
+    def refresh_after(project_ids):
+        from . import stored_figures
+
+        stored_figures.refresh_money(set(project_ids))
+
+
+class BudgetQuerySet(MoneyQuerySet):
+    def current(self):
+        """Budgets in force: a revised budget replaces the original of the same project and period start."""
+        revised = self.model.objects.filter(
+            project=OuterRef("project"), period_start=OuterRef("period_start"), kind="revised"
+        )
+        return self.exclude(Q(kind="original") & models.Exists(revised))
+
+    def published(self):
+        return self.filter(project__publication=PUBLISHED)
+
+
+class TransactionQuerySet(MoneyQuerySet):
+    def published(self):
+        """Published transactions of published projects: what the public sees."""
+        return self.filter(publication=PUBLISHED, project__publication=PUBLISHED)
+
+    def public(self):
+        """Published transactions, whatever the project's state (its page decides who sees it)."""
+        return self.filter(publication=PUBLISHED)

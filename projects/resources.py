@@ -16,7 +16,7 @@ from partnership.resources import (
     translated,
 )
 
-from .models import ExchangeRate, Organisation, Project, Publication, Task
+from .models import Budget, ExchangeRate, Organisation, Project, Publication, Task, Transaction
 
 
 class ProjectResource(StrictModelResource):
@@ -108,3 +108,64 @@ class ExchangeRateResource(StrictModelResource):
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
+
+
+class BudgetResource(StrictModelResource):
+    project = fields.Field(attribute="project", column_name="project", widget=LookupWidget(Project, field="code"))
+
+    class Meta:
+        model = Budget
+        fields = [
+            "id",
+            "project",
+            "kind",
+            "status",
+            "period_start",
+            "period_end",
+            "amount",
+            "currency",
+            "value_date",
+            *translated("description"),
+        ]
+        import_id_fields = ["id"]
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+
+
+class TransactionResource(StrictModelResource):
+    project = fields.Field(attribute="project", column_name="project", widget=LookupWidget(Project, field="code"))
+    provider = fields.Field(
+        attribute="provider", column_name="provider", widget=LookupWidget(Organisation, field="name")
+    )
+    receiver = fields.Field(
+        attribute="receiver", column_name="receiver", widget=LookupWidget(Organisation, field="name")
+    )
+    publication = fields.Field(attribute="publication", column_name="publication", readonly=True)
+
+    class Meta:
+        model = Transaction
+        fields = [
+            "id",
+            "project",
+            "kind",
+            "date",
+            "amount",
+            "currency",
+            "value_date",
+            "provider",
+            "provider_name",
+            "receiver",
+            "receiver_name",
+            *translated("description"),
+            "publication",
+        ]
+        import_id_fields = ["id"]
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+
+    def before_save_instance(self, instance, row, **kwargs):
+        # Imported transactions go through the same review as typed ones: new ones start as drafts.
+        if instance._state.adding:
+            instance.publication = Publication.DRAFT

@@ -420,3 +420,17 @@ class SummarySerializer(serializers.Serializer):
     by_location_country = TotalsRowSerializer(
         many=True, help_text="Projects and their investment by the countries of their places: a project counts in each."
     )
+
+
+class MoneyTotalsRowSerializer(serializers.Serializer):
+    key = serializers.CharField(allow_null=True, help_text="Working-group or sector slug, country code, or year.")
+    name = serializers.CharField(help_text="What the key stands for, in the request's language.")
+    count = serializers.IntegerField(allow_null=True, help_text="Projects (none for years).")
+    with_money = serializers.IntegerField(
+        allow_null=True, help_text="Projects with a budget or a published commitment (none for years)."
+    )
+    budget_usd = serializers.DecimalField(
+        **MONEY, allow_null=True, help_text="Budgets in force (a revised budget replaces the original), USD."
+    )
+    committed_usd = serializers.DecimalField(**MONEY, allow_null=True, help_text="Published commitments, USD.")
+    disbursed_usd = serializers.DecimalField(**MONEY, allow_null=True, help_text="Published disbursements, USD.")

@@ -7,12 +7,24 @@ project. They are computed here with the same queryset expressions a past date u
 definition, only by staleness, which `recompute_figures --check` would show.
 """
 
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from partnership.caching import bump_on_commit
 
-FIELDS = ("task_weight", "done_weight", "progress", "overdue_tasks", "usd_rate", "investment_usd")
+FIELDS = (
+    "task_weight",
+    "done_weight",
+    "progress",
+    "overdue_tasks",
+    "usd_rate",
+    "investment_usd",
+    "budget_usd",
+    "committed_usd",
+    "disbursed_usd",
+)
+MONEY_FIELDS = ("usd_rate", "investment_usd", "budget_usd", "committed_usd", "disbursed_usd")
 BATCH = 2000
 
 
@@ -69,10 +81,45 @@ def refresh_project(project_id):
 
 
 def refresh_currency(currency):
-    """Refresh the USD equivalents of every project in a currency (after a rate changes)."""
-    from .models import Project
+    """Refresh the USD equivalents of every project, budget and transaction in a currency (after a
+    rate changes), and the money totals of the projects whose budgets or transactions moved."""
+    from .models import Budget, Project, Transaction
 
-    refresh(Project.objects.filter(investment_currency=currency))
+    budgets, transactions = Budget.objects.filter(currency=currency), Transaction.objects.filter(currency=currency)
+    refresh_money_usd(budgets)
+    refresh_money_usd(transactions)
+    refresh(
+        Project.objects.filter(
+            Q(investment_currency=currency)
+            | Q(pk__in=budgets.values("project"))
+            | Q(pk__in=transactions.values("project"))
+        )
+    )
+
+
+def refresh_money_usd(rows):
+    """Store the USD rate and amount of budget or transaction `rows` (a queryset) from the rate
+    table at their value dates: one UPDATE for the rows of real projects (real rates only), one
+    for those of demo projects (demo or real rates)."""
+    from .querysets import money_usd_values
+
+    # A plain queryset: the model's own update() would refresh the projects' totals again.
+    plain = models.QuerySet(rows.model).filter(pk__in=rows.order_by().values("pk"))
+    for demo in (False, True):
+        plain.filter(project__demo=demo).update(**money_usd_values(demo))
+
+
+def refresh_money(project_ids):
+    """Refresh the USD figures of the budgets and transactions of these projects, then their totals."""
+    from .models import Budget, Project, Transaction
+
+    project_ids = [pk for pk in project_ids if pk is not None]
+    if not project_ids:
+        return
+    with transaction.atomic():
+        for model in (Budget, Transaction):
+            refresh_money_usd(model.objects.filter(project__in=project_ids))
+        refresh(Project.objects.filter(pk__in=project_ids))
 
 
 def refresh_all():
@@ -103,6 +150,6 @@ def _normal(name, value):
         return 0 if name in ("task_weight", "done_weight", "overdue_tasks") else None
     if name == "progress":
         return round(float(value), 6)
-    if name in ("usd_rate", "investment_usd"):
+    if name in MONEY_FIELDS:
         return round(float(value), 6)
     return value

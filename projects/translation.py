@@ -7,6 +7,7 @@ import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
 from .models import (
+    Budget,
     Document,
     ExchangeRate,
     Indicator,
@@ -18,6 +19,7 @@ from .models import (
     ProjectParticipant,
     Result,
     Task,
+    Transaction,
 )
 
 
@@ -68,6 +70,28 @@ class IndicatorValueTranslation(TranslationOptions):
 
 for model in (Result, Indicator, IndicatorValue):
     simple_history.register(model)
-for model in (Organisation, ProjectParticipant, ProjectLocation, Task, ProgressUpdate, Document, ExchangeRate):
+
+
+@register(Budget)
+class BudgetTranslation(TranslationOptions):
+    fields = ("description",)
+
+
+@register(Transaction)
+class TransactionTranslation(TranslationOptions):
+    fields = ("description",)
+
+
+for model in (
+    Organisation,
+    ProjectParticipant,
+    ProjectLocation,
+    Task,
+    ProgressUpdate,
+    Document,
+    ExchangeRate,
+    Budget,
+    Transaction,
+):
     simple_history.register(model)
 simple_history.register(Project, m2m_fields=[Project.sectors.field])

@@ -1,6 +1,6 @@
 """The portfolio's moves in the one publication workflow (partnership/workflow.py).
 
-Projects, progress updates and indicator values go draft → submitted → published, or back to their editors as
+Projects, progress updates, indicator values and transactions go draft → submitted → published, or back to their editors as
 returned with the secretariat's comment; a project must also be complete (everything its public
 page needs). Documents are published by a flag, by the secretariat alone. Registered when the
 app is ready (projects/apps.py).
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from partnership.permissions import can_submit
 from partnership.workflow import CLEAR, REQUIRE, Kind, Move, flag_kind, register
 
-from .models import Document, IndicatorValue, ProgressUpdate, Project, Publication
+from .models import Document, IndicatorValue, ProgressUpdate, Project, Publication, Transaction
 
 SUBMITTABLE = (Publication.DRAFT, Publication.RETURNED)
 PUBLISHABLE = (Publication.DRAFT, Publication.SUBMITTED, Publication.RETURNED)
@@ -113,6 +113,18 @@ register(
             submit_refusal=_("You may not submit this indicator value."),
             return_refusal=_("Only the secretariat returns indicator values."),
             comment_missing=_("Say why the value is returned."),
+        ),
+    )
+)
+register(
+    Kind(
+        model=Transaction,
+        labels=STATE_LABELS,
+        live=(Publication.PUBLISHED,),
+        moves=publication_moves(
+            submit_refusal=_("You may not submit this transaction."),
+            return_refusal=_("Only the secretariat returns transactions."),
+            comment_missing=_("Say why the transaction is returned."),
         ),
     )
 )

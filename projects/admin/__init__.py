@@ -5,4 +5,4 @@ workflow through partnership/workflow.py); project.py the project form and its i
 the other lists. Importing the package registers them all.
 """
 
-from . import project, records, results  # noqa: F401  (registration)
+from . import money, project, records, results  # noqa: F401  (registration)

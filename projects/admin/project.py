@@ -27,6 +27,7 @@ from .base import (
     translation_fieldsets,
     working_group_filter,
 )
+from .money import BudgetInline, TransactionInline
 from .pending import LiveRowsFormSet
 
 # --- inlines under a project -------------------------------------------------------------------
@@ -141,7 +142,15 @@ class ProjectAdmin(ScopedAdminMixin, WorkflowAdminMixin, ScopedFileTransferMixin
     date_hierarchy = "planned_start"
     show_full_result_count = False
     actions = ["submit_selected", "publish_selected", "unpublish_selected"]
-    inlines = [TaskInline, ParticipantInline, LocationInline, ProgressUpdateInline, DocumentInline]
+    inlines = [
+        TaskInline,
+        ParticipantInline,
+        LocationInline,
+        ProgressUpdateInline,
+        DocumentInline,
+        BudgetInline,
+        TransactionInline,
+    ]
     readonly_fields = [
         "publication_column",
         "missing_column",

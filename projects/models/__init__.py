@@ -2,6 +2,7 @@
 
 from .asof import AsOfProjectState, AsOfTaskFigures, AsOfTaskState  # noqa: F401
 from .base import PERCENT, Confidence, Publication, percent_check  # noqa: F401
+from .money import Budget, Transaction  # noqa: F401
 from .portfolio import Organisation, Project, ProjectLocation, ProjectParticipant  # noqa: F401
 from .results import Indicator, IndicatorValue, Result  # noqa: F401
 from .work import Document, ExchangeRate, ProgressUpdate, ProjectFigures, Task  # noqa: F401

@@ -171,8 +171,9 @@ class Project(TimeStamped):
     def save(self, *args, **kwargs):
         with transaction.atomic():
             super().save(*args, **kwargs)
-            # Its amount, currency, rate date or status may have changed.
-            stored_figures.refresh_project(self.pk)
+            # Its amount, currency, rate date, status or demo flag (which rates its budgets and
+            # transactions may use) may have changed.
+            stored_figures.refresh_money([self.pk])
 
     def get_absolute_url(self):
         return reverse("projects:project-detail", kwargs={"slug": self.slug})

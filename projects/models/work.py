@@ -330,6 +330,9 @@ class ProjectFigures(models.Model):
     overdue_tasks = models.PositiveIntegerField(_("overdue tasks"), default=0)
     usd_rate = models.DecimalField(_("units per US dollar"), max_digits=20, decimal_places=6, null=True, blank=True)
     investment_usd = models.DecimalField(_("investment (USD)"), max_digits=20, decimal_places=2, null=True, blank=True)
+    budget_usd = models.DecimalField(_("budget (USD)"), max_digits=20, decimal_places=2, null=True, blank=True)
+    committed_usd = models.DecimalField(_("committed (USD)"), max_digits=20, decimal_places=2, null=True, blank=True)
+    disbursed_usd = models.DecimalField(_("disbursed (USD)"), max_digits=20, decimal_places=2, null=True, blank=True)
     computed_on = models.DateField(_("computed on"), help_text=_("The day overdue tasks were counted for."))
 
     class Meta:

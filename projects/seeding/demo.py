@@ -19,6 +19,7 @@ from partnership.models import Commission, Country, Event, Sector, WorkingGroup
 
 from .. import stored_figures
 from ..models import (
+    Budget,
     ExchangeRate,
     Organisation,
     ProgressUpdate,
@@ -27,6 +28,7 @@ from ..models import (
     ProjectParticipant,
     Publication,
     Task,
+    Transaction,
 )
 from . import demo_results
 from .demo_data import (
@@ -41,6 +43,7 @@ from .demo_data import (
     RELATED,
     STATUS_CYCLE,
 )
+from .demo_money import money_for
 from .facts import COMMISSION_SLUG
 from .upsert import Tally
 
@@ -298,7 +301,7 @@ def _add_children(plans, counts, countries, orgs, today):
     """Sectors, tasks, updates, participants and locations of the new projects, inserted in bulk."""
     through = Project.sectors.through
     sectors = {s.slug: s for s in Sector.objects.all()}
-    links, tasks, updates, participants, locations = [], [], [], [], []
+    links, tasks, updates, participants, locations, budgets, moves = [], [], [], [], [], [], []
     for project, rng, sector_slug, place, lag, index in plans:
         links.append(through(project_id=project.pk, sector_id=sectors[sector_slug].pk))
         if sector_slug in RELATED and rng.random() < 0.2:
@@ -309,12 +312,17 @@ def _add_children(plans, counts, countries, orgs, today):
             updates += _updates_for(rng, project, project.planned_start, today, project_tasks)
         participants += _participants_for(rng, project, orgs)
         locations += _locations_for(rng, project, place, countries)
+        project_budgets, project_moves = money_for(project, orgs, today)
+        budgets += project_budgets
+        moves += project_moves
     for model, rows in (
         (through, links),
         (Task, tasks),
         (ProgressUpdate, updates),
         (ProjectParticipant, participants),
         (ProjectLocation, locations),
+        (Budget, budgets),
+        (Transaction, moves),
     ):
         model.objects.bulk_create(rows, batch_size=BATCH)
 
@@ -348,6 +356,8 @@ def load_demo(count=72, today=None, tasks=None):
         tally.created += len(plans)
         _add_children(plans, counts, countries, orgs, today)
         demo_results.add_results([(p[0], p[4]) for p in plans], today)
-        # Bulk inserts (rates, projects, tasks) bypass save(), which keeps the stored figures.
+        # Bulk inserts (rates, projects, tasks, money) bypass save(), which keeps the stored figures.
+        for model in (Budget, Transaction):
+            stored_figures.refresh_money_usd(model.objects.filter(project__code__startswith=CODE_PREFIX))
         stored_figures.refresh_all()
     return tally

@@ -196,7 +196,7 @@ def project_form_data(project, **changes):
         "investment_amount": project.investment_amount,
         "investment_currency": project.investment_currency,
     }
-    for prefix in ("tasks", "participants", "locations", "updates", "documents"):
+    for prefix in ("tasks", "participants", "locations", "updates", "documents", "budgets", "transactions"):
         data[f"{prefix}-TOTAL_FORMS"] = 0
         data[f"{prefix}-INITIAL_FORMS"] = 0
     data.update(changes)
@@ -736,7 +736,9 @@ def test_every_model_of_both_apps_is_in_the_admin():
     # temporary as-of tables are kept by the application, never edited by staff.
     derived = ("historical", "projectfigures", "pendingchange", "asof")
     domain = [m for m in models if not m._meta.model_name.startswith(derived)]
-    assert len(domain) == 24  # + PortfolioFigure, DirectiveFollowUp, Result, Indicator, IndicatorValue
+    assert (
+        len(domain) == 26
+    )  # + PortfolioFigure, DirectiveFollowUp, Result, Indicator, IndicatorValue, Budget, Transaction
     assert [m for m in domain if m not in admin.site._registry] == []
 
 
