@@ -543,3 +543,129 @@ def _track_rows(indicators, field, counts):
         key, name = names.get(row[path], (None, NO_VALUE[field]))
         result.append({"key": key, "name": str(name), **{count: row[count] for count in TRACK_COUNTS}})
     return sorted(result, key=lambda row: (row["key"] is None, -row["count"], row["name"]))
+
+
+# --- money: budgets and transactions ---------------------------------------------------------------
+
+# The columns of a project's money table, in order: the budgets in force, then the transactions.
+MONEY_COLUMNS = ("budget", "commitment", "disbursement", "expenditure", "incoming_funds")
+# Dimensions of the money totals → the field the stored per-project totals group on ("year" is
+# summed from the budget periods and transaction dates instead).
+MONEY_DIMENSIONS = {"working_group": "working_group", "sector": "sectors", "country": "country", "year": "year"}
+MONEY_TOTALS = ("budget_usd", "committed_usd", "disbursed_usd")
+
+
+def project_money(project):
+    """A project's budgets in force and published transactions per year (USD and each original
+    currency), and the published transactions themselves: three queries."""
+    from .models import Budget, Transaction
+
+    measures = {
+        "amount": Sum("amount"),
+        "usd": Sum("amount_usd"),
+        "unpriced": Count("pk", filter=Q(amount_usd__isnull=True)),
+    }
+    budgets = (
+        Budget.objects.current()
+        .filter(project=project)
+        .annotate(year=ExtractYear("period_start"), column=Value("budget"))
+        .order_by()
+        .values("year", "column", "currency")
+        .annotate(**measures)
+    )
+    published = Transaction.objects.public().filter(project=project)
+    moves = (
+        published.annotate(year=ExtractYear("date"), column=F("kind"))
+        .order_by()
+        .values("year", "column", "currency")
+        .annotate(**measures)
+    )
+    years = {}
+    for row in [*budgets, *moves]:
+        cells = years.setdefault(row["year"], {column: _empty_cell() for column in MONEY_COLUMNS})
+        cell = cells[row["column"]]
+        cell["usd"] = (cell["usd"] or 0) + row["usd"] if row["usd"] is not None else cell["usd"]
+        cell["amounts"].append((row["amount"], row["currency"]))
+        cell["unpriced"] += row["unpriced"]
+    rows = [{"year": year, **cells} for year, cells in sorted(years.items())]
+    for row in rows:
+        for column in MONEY_COLUMNS:
+            row[column]["amounts"].sort(key=lambda pair: pair[1])
+    return {
+        "rows": rows,
+        "transactions": list(published.select_related("provider", "receiver").order_by("date", "pk")),
+    }
+
+
+def _empty_cell():
+    return {"usd": None, "amounts": [], "unpriced": 0}
+
+
+def money_totals(projects, by):
+    """USD totals of budgets, commitments and disbursements of `projects` per value of `by` (one
+    of MONEY_DIMENSIONS), keys as clients see them; one grouped query (two for years)."""
+    from .models import Budget, Transaction
+
+    field = MONEY_DIMENSIONS[by]
+    if field == "year":
+        return _money_by_year(projects, Budget, Transaction)
+    key = GROUP_KEYS.get(field, field)
+    rows = projects.one_row_per_country() if field == "country" else projects
+    rows = (
+        rows.order_by()
+        .values(key)
+        .annotate(
+            count=Count("pk", distinct=True),
+            **{name: Sum(f"figures__{name}") for name in MONEY_TOTALS},
+            with_money=Count(
+                "pk",
+                distinct=True,
+                filter=Q(figures__budget_usd__isnull=False) | Q(figures__committed_usd__isnull=False),
+            ),
+        )
+        .order_by(key)
+    )
+    rows = list(rows)
+    names = names_for(field, [row[key] for row in rows if row[key] is not None])
+    result = []
+    for row in rows:
+        public_key, name = names.get(row[key], (None, NO_VALUE.get(field, "")))
+        result.append({"key": public_key, "name": str(name), **{k: v for k, v in row.items() if k != key}})
+    return sorted(result, key=lambda row: (-(row["committed_usd"] or 0), row["name"]))
+
+
+def _money_by_year(projects, budget, transaction):
+    ids = projects.order_by().values("pk")
+    budgets = (
+        budget.objects.current()
+        .filter(project__in=ids)
+        .annotate(year=ExtractYear("period_start"))
+        .order_by()
+        .values("year")
+        .annotate(budget_usd=Sum("amount_usd"))
+    )
+    moves = (
+        transaction.objects.public()
+        .filter(project__in=ids)
+        .annotate(year=ExtractYear("date"))
+        .order_by()
+        .values("year")
+        .annotate(
+            committed_usd=Sum("amount_usd", filter=Q(kind="commitment")),
+            disbursed_usd=Sum("amount_usd", filter=Q(kind="disbursement")),
+        )
+    )
+    years = {}
+    for row in [*budgets, *moves]:
+        entry = years.setdefault(row["year"], dict.fromkeys(MONEY_TOTALS))
+        entry.update({name: value for name, value in row.items() if name in MONEY_TOTALS})
+    # A year is not a set of projects: no project counts.
+    return [
+        {"key": str(year), "name": str(year), "count": None, "with_money": None, **values}
+        for year, values in sorted(years.items())
+    ]
+
+
+def money_overall(projects):
+    """USD totals of budgets, commitments and disbursements of `projects` (stored per project)."""
+    return projects.aggregate(**{name: Sum(f"figures__{name}") for name in MONEY_TOTALS})
