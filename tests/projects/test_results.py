@@ -204,7 +204,7 @@ def test_project_page_queries_do_not_grow_with_results(client, django_assert_num
         add_value(indicator, today - 10 * DAY, today - DAY, n)
     client.get(project.get_absolute_url())  # warm the per-process caches (sites, content types)
     # The page as before, then three for the results: results, indicators with their status, values.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(15):
         response = client.get(project.get_absolute_url())
     assert response.content.decode().count('class="indicator"') == count
 
