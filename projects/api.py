@@ -315,13 +315,18 @@ class SummaryViewSet(PublishedOnly, PublicViewSet):
         as_of = parse_as_of(request)
         selected = self.selected(as_of)
         data = selectors.summary(selected, DIMENSIONS, as_of)
-        data["by_country"] = selectors.investment_by_participant_country(selected)
+        data["by_country"] = self.country_split(selected)
         return Response(self.get_serializer(data).data)
+
+    @staticmethod
+    def country_split(selected):
+        """The participant-country split of the selected projects (on a past day: of those published
+        then), by today's shares and US-dollar figures."""
+        return selectors.investment_by_participant_country(Project.objects.filter(pk__in=selected.values("id")))
 
     @action(detail=False, url_path="by-country")
     def by_country(self, request, *args, **kwargs):
-        parse_as_of(request)  # a bad date is refused here as on every summary
-        rows = selectors.investment_by_participant_country(self.selected())
+        rows = self.country_split(self.selected(parse_as_of(request)))
         return Response(self.get_serializer(rows, many=True).data)
 
     @action(detail=False, url_path=r"by-(?P<dimension>status|confidence|sector|working-group|location-country)")

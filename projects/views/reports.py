@@ -196,7 +196,9 @@ class ReportView(DemoScope, TemplateView):
                 demo=self.demo_choice(),
                 commission_slug=self.kwargs.get("slug"),
             ),
-            "by_participant_country": selectors.investment_by_participant_country(projects),
+            "by_participant_country": selectors.investment_by_participant_country(
+                Project.objects.filter(pk__in=projects.values("id"))  # on a past day, those published then
+            ),
             "stale_days": settings.STALE_UPDATE_DAYS,
             "directives": directives,
             "directive_rows": directive_rows,
