@@ -28,7 +28,9 @@ def region_options(response):
 def astana():
     """One seeded-like location in Astana with its region translated, two demo-like ones in English only."""
     kz = f.CountryFactory(code="KZ")
-    f.LocationFactory(project=f.ProjectFactory(), country=kz, region_en="Astana", region_ru="Астана", region_kk="Астана")
+    f.LocationFactory(
+        project=f.ProjectFactory(), country=kz, region_en="Astana", region_ru="Астана", region_kk="Астана"
+    )
     for _ in range(2):
         f.LocationFactory(project=f.ProjectFactory(demo=True), country=kz, region_en="Astana", region_ru="")
     f.LocationFactory(project=f.ProjectFactory(demo=True), country=kz, region_en="Shymkent", region_ru="")
@@ -67,7 +69,9 @@ def test_a_place_is_marked_demo_only_if_all_its_projects_are(client):
     f.LocationFactory(project=f.ProjectFactory(), **shymkent)
     for _ in range(2):
         f.LocationFactory(project=f.ProjectFactory(demo=True), **shymkent)
-    f.LocationFactory(project=f.ProjectFactory(demo=True), country=kz, region_en="Aktobe", latitude=50.3, longitude=57.2)
+    f.LocationFactory(
+        project=f.ProjectFactory(demo=True), country=kz, region_en="Aktobe", latitude=50.3, longitude=57.2
+    )
     body = client.get(url("projects:project-map")).content.decode()
     rows = place_rows(body)
     assert "Demo data" not in rows["Shymkent"]
@@ -93,16 +97,19 @@ def label_boxes(body):
     return boxes
 
 
-@pytest.mark.parametrize("lang", ["en", "ru"])
-def test_no_two_labels_of_the_real_places_overlap(client, lang):
+@pytest.mark.parametrize(
+    ("lang", "crowded"),
+    [("en", {"Tashkent", "Gulistan border post", "Maktaaral"}), ("ru", {"Ташкент", "Пункт пропуска «Гулистан»"})],
+)
+def test_no_two_labels_of_the_real_places_overlap(client, lang, crowded):
     call_command("seed", stdout=StringIO())
     response = client.get(url("projects:project-map", lang), {"demo": "real"})
     body = response.content.decode()
     boxes = label_boxes(body)
-    assert len(boxes) >= 6  # most of the largest places still carry a name
+    assert crowded <= {text for text, _box in boxes}  # close neighbours still carry their names
     width, height = map(float, re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', body).groups())
     for i, (text, a) in enumerate(boxes):
-        assert 0 <= a[0] and a[2] <= width and 0 <= a[1] and a[3] <= height, text
+        assert a[0] >= 0 and a[2] <= width and a[1] >= 0 and a[3] <= height, text
         for other, b in boxes[i + 1 :]:
             assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (text, other)
     # A place without a label keeps its circle with its title, and its row in the table.
