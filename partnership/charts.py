@@ -178,6 +178,32 @@ def grouped_bar_chart(groups, series, *, title, desc, width=560, height=240):
     return _svg(width, height, title, desc, "".join(str(p) for p in parts), "chart--grouped")
 
 
+# Date labels under a series chart (.chart-label in site.css): type size, the widest average
+# character width as a share of it (no font metrics on the server), and the height of a row of labels.
+SERIES_LABEL_SIZE = 12
+SERIES_CHAR_WIDTH = 0.62
+SERIES_ROW = 16
+
+
+def _label_width(text):
+    return len(text) * SERIES_LABEL_SIZE * SERIES_CHAR_WIDTH
+
+
+def _label_rows(labels, width):
+    """The row (0, 1, …) of each date label (x, text), in order: the first row where it keeps
+    clear of the last label already there, so that dates close together alternate rows."""
+    ends, rows = [], []
+    for x, text in labels:
+        half = _label_width(text) / 2
+        start = min(max(x, half), width - half) - half
+        row = next((i for i, end in enumerate(ends) if start >= end + 4), len(ends))
+        if row == len(ends):
+            ends.append(0)
+        ends[row] = start + 2 * half
+        rows.append(row)
+    return rows
+
+
 def series_chart(points, *, title, desc, width=560, height=240):
     """A figure over time: dots joined by a line, placed by date, each labelled with its value.
 
@@ -186,20 +212,29 @@ def series_chart(points, *, title, desc, width=560, height=240):
     """
     points = sorted(points, key=lambda p: p["date"])
     top = max((float(p["value"] or 0) for p in points), default=0) * 1.15 or 1
-    left, right, bottom, plot_h = 24, 24, 28, height - 28 - 24
+    left, right = 24, 24
     first = points[0]["date"].toordinal() if points else 0
     span = (points[-1]["date"].toordinal() - first) if points else 0
 
-    def xy(point):
+    def x_of(point):
         share = (point["date"].toordinal() - first) / span if span else 0.5
-        return left + share * (width - left - right), height - bottom - plot_h * float(point["value"] or 0) / top
+        return left + share * (width - left - right)
+
+    rows = _label_rows([(x_of(point), str(point["label"])) for point in points], width)
+    bottom = 28 + SERIES_ROW * max(rows, default=0)
+    plot_h = height - bottom - 24
+
+    def xy(point):
+        return x_of(point), height - bottom - plot_h * float(point["value"] or 0) / top
 
     parts = [f'<line class="chart-axis" x1="0" y1="{height - bottom}" x2="{width}" y2="{height - bottom}"></line>']
     if len(points) > 1:
         line = " ".join(f"{_r(x)},{_r(y)}" for x, y in map(xy, points))
         parts.append(f'<polyline class="chart-axis" fill="none" points="{line}"></polyline>')
-    for point in points:
+    for point, row in zip(points, rows, strict=True):
         x, y = xy(point)
+        half = _label_width(str(point["label"])) / 2
+        label_x = min(max(x, half), width - half)  # kept inside the view at either end
         parts.append(
             format_html(
                 '<g class="chart-row"><circle class="bar bar--trade" cx="{}" cy="{}" r="5"></circle>'
@@ -210,8 +245,8 @@ def series_chart(points, *, title, desc, width=560, height=240):
                 _r(x),
                 _r(y - 10),
                 point["text"],
-                _r(x),
-                height - bottom + 18,
+                _r(label_x),
+                height - bottom + 18 + SERIES_ROW * row,
                 point["label"],
             )
         )

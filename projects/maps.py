@@ -40,6 +40,10 @@ MARGIN = 12  # room kept around places that lie outside the region, in map units
 # MIN_RADIUS keeps a place with one project visible and clickable beside a very busy one.
 MAX_RADIUS, MIN_RADIUS = 18.0, 3.0
 LEGEND_WIDTH = 192
+# Place labels (.map-label in site.css): type size in map units, and the widest average character
+# width as a share of it, so that estimated boxes are never narrower than the drawn text.
+LABEL_SIZE = 11
+CHAR_WIDTH = 0.62
 
 # Names of the countries in outlines.json, in the page's language.
 NAMES = {
@@ -241,30 +245,63 @@ def region_map(points, *, title, desc, links=None, areas=()):
         )
     places = charts._places(points)
     most = max((place["count"] for place in places), default=1)
-    labelled = {id(place) for place in sorted(places, key=lambda place: -place["count"])[: charts.LABELLED_PLACES]}
+    labels = _labels(view, places, most)
     # The largest circles first, so that a small one on top of a large one can still be clicked.
     for place in sorted(places, key=lambda place: -place["count"]):
-        parts.append(_circle(view, place, id(place) in labelled, most))
+        parts.append(_circle(view, place, labels.get(id(place)), most))
     parts.extend(_legend(view, most, sizes=bool(places)))
     return charts._svg(view.width, view.height, title, desc, "".join(str(p) for p in parts), "chart--map chart--region")
 
 
-def _circle(view, place, labelled, most):
+def label_box(x, y, anchor, text):
+    """The box (left, top, right, bottom) a map label takes, estimated: LABEL_SIZE-unit type whose
+    characters average at most CHAR_WIDTH of it (no font metrics on the server)."""
+    width = len(text) * LABEL_SIZE * CHAR_WIDTH
+    left = x - width if anchor == "end" else x
+    return (left, y - LABEL_SIZE, left + width, y + LABEL_SIZE * 0.3)
+
+
+def _overlap(a, b):
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _labels(view, places, most):
+    """Labels for the largest places, each (x, y, anchor, text) by id(place): beside its circle,
+    on the side towards the middle of the map, else on the other side; a label that would overlap
+    one already placed, or leave the view, is left out (the place keeps its circle, its <title>
+    and its row in the table)."""
+    placed, labels = [], {}
+    for place in sorted(places, key=lambda place: -place["count"])[: charts.LABELLED_PLACES]:
+        x, y = view.xy(place["lat"], place["lon"])
+        r = radius(place["count"], most)
+        text = place["place"] if place["count"] == 1 else f"{place['place']} ({place['count']})"
+        sides = [(x + r + 3, "start"), (x - r - 3, "end")]
+        if x > view.width * 0.6:  # labels on the right half go to the circle's left, to stay inside
+            sides.reverse()
+        for lx, anchor in sides:
+            box = label_box(lx, y + 4, anchor, text)
+            inside = box[0] >= 0 and box[2] <= view.width and box[1] >= 0 and box[3] <= view.height
+            if inside and not any(_overlap(box, other) for other in placed):
+                placed.append(box)
+                labels[id(place)] = (lx, y + 4, anchor, text)
+                break
+    return labels
+
+
+def _circle(view, place, label, most):
     x, y = view.xy(place["lat"], place["lon"])
     r = radius(place["count"], most)
-    text = place["place"] if place["count"] == 1 else f"{place['place']} ({place['count']})"
-    right = x > view.width * 0.6  # labels on the right half go to the circle's left, to stay inside
-    label = (
-        format_html(
+    if label:
+        lx, ly, anchor, text = label
+        label = format_html(
             '<text class="map-label" x="{}" y="{}" text-anchor="{}">{}</text>',
-            charts._r(x - r - 3 if right else x + r + 3),
-            charts._r(y + 4),
-            "end" if right else "start",
+            charts._r(lx),
+            charts._r(ly),
+            anchor,
             text,
         )
-        if labelled
-        else ""
-    )
+    else:
+        label = ""
     return format_html(
         '<a href="{}" class="map-point"><title>{}</title><circle cx="{}" cy="{}" r="{}"></circle>{}</a>',
         place["url"],

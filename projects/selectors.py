@@ -360,19 +360,19 @@ def demo_in(facets):
 
 
 def _region_counts(ids):
+    """(value, label, count) per region among `ids`: one option per English name, which the region
+    filter matches, labelled in this language where any location of it has a translation (demo
+    locations carry English only, seeded ones all four languages)."""
     language = _language()
-    # Grouped by the English name (what the region filter matches), shown in this language.
-    own = f"region_{language}"
-    fields = ["region_en"] if language == "en" else ["region_en", own]
     regions = (
         ProjectLocation.objects.filter(project__in=ids)
         .exclude(region_en="")
         .order_by()
-        .values(*fields)
-        .annotate(n=Count("project", distinct=True))
+        .values("region_en")
+        .annotate(n=Count("project", distinct=True), label=Max(f"region_{language}"))
         .order_by("region_en")
     )
-    return [(row["region_en"], row.get(own) or row["region_en"], row["n"]) for row in regions]
+    return [(row["region_en"], row["label"] or row["region_en"], row["n"]) for row in regions]
 
 
 def _language():

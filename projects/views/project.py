@@ -181,9 +181,14 @@ def directory_url(country, region="", demo=""):
 def map_point(place):
     """A place of `selectors.map_places` as a point of `charts.map_chart`."""
     count = ngettext("%(count)s project", "%(count)s projects", place["projects"]) % {"count": place["projects"]}
-    if place["demo"]:
-        demo = ngettext("%(count)s demo project", "%(count)s demo projects", place["demo"]) % {"count": place["demo"]}
-        count = f"{count} · {demo}"
+    # A place is demo data only if all its projects are; a mixed place says how many of them are.
+    if place["demo"] and place["demo"] == place["projects"]:
+        count = f"{count} · {_('Demo data')}"
+    elif place["demo"]:
+        demo = ngettext("including %(count)s demo project", "including %(count)s demo projects", place["demo"]) % {
+            "count": place["demo"]
+        }
+        count = f"{count}, {demo}"
     return {
         "lat": place["lat"],
         "lon": place["lon"],
