@@ -3,6 +3,7 @@
 from django.http import JsonResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
+from partnership.dates import precise_iso
 from partnership.exports import csv_lines
 from partnership.lists import FilteredListView, PageNotInList
 
@@ -89,6 +90,7 @@ class ProjectListView(FilteredListView):
         return selectors.directory_facets(base, filterset)
 
     def rows(self, queryset):
+        """Dates as precisely as they are known: ISO 8601's "2023-11" or "2019" for a month or a year."""
         build = self.request.build_absolute_uri
         for project in queryset:
             yield {
@@ -105,10 +107,10 @@ class ProjectListView(FilteredListView):
                 "progress": None if project.progress is None else round(project.progress, 1),
                 "jobs_planned": project.jobs_planned,
                 "jobs_created": project.jobs_created,
-                "planned_start": project.planned_start.isoformat() if project.planned_start else None,
-                "planned_end": project.planned_end.isoformat() if project.planned_end else None,
-                "actual_start": project.actual_start.isoformat() if project.actual_start else None,
-                "actual_end": project.actual_end.isoformat() if project.actual_end else None,
+                "planned_start": precise_iso(project.planned_start, project.planned_start_precision) or None,
+                "planned_end": precise_iso(project.planned_end, project.planned_end_precision) or None,
+                "actual_start": precise_iso(project.actual_start, project.actual_start_precision) or None,
+                "actual_end": precise_iso(project.actual_end, project.actual_end_precision) or None,
                 "demo": project.demo,
             }
 

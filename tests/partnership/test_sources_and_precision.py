@@ -1,7 +1,10 @@
 """Every public fact shows where it comes from, and no date is shown more precisely than it is known."""
 
+import csv
 import datetime
+import io
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 import tablib
@@ -321,3 +324,15 @@ def test_the_api_carries_a_rates_source_link(api, seeded):
     assert {"source": "Test source", "source_url": "https://example.org/rates"}.items() <= next(
         row for row in rows if row["date"] == "2001-01-01"
     ).items()
+
+
+def test_directory_downloads_give_dates_only_as_precisely_as_known(client):
+    """A start known to the month is "2023-11" in the CSV and JSON, not a day of that month."""
+    call_command("seed", stdout=StringIO())
+    response = client.get(url("projects:project-list") + "?format=csv")
+    rows = {row["code"]: row for row in csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))}
+    darbaza = Project.objects.get(code="KZUZ-002")
+    assert darbaza.actual_start_precision == "month"
+    assert rows["KZUZ-002"]["actual_start"] == f"{darbaza.actual_start:%Y-%m}"
+    data = client.get(url("projects:project-list") + "?format=json").json()
+    assert {r["code"]: r["actual_start"] for r in data["results"]}["KZUZ-002"] == f"{darbaza.actual_start:%Y-%m}"
