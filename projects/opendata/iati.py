@@ -1,8 +1,8 @@
 """IATI 2.03 activity XML of published projects.
 
 An activity is built by the functions of ACTIVITY_PARTS in turn, each returning the elements of
-one part in the order the schema's sequence wants. Budgets and transactions go between sectors
-and document links, results after document links; each is one function added to the list.
+one part in the order the schema's sequence wants: budgets and transactions between sectors
+and document links, results after them.
 """
 
 import mimetypes
@@ -119,6 +119,35 @@ def document_links(project, context):
         yield link
 
 
+def money_value(amount, currency, value_date):
+    return element("value", format(amount, "f"), currency=currency, value_date=value_date.isoformat())
+
+
+def budgets(project, context):
+    """Every budget, original and revised (IATI keeps both), with its period and value."""
+    for budget in project.budgets.all():
+        node = element("budget", type=budget.IATI_KIND[budget.kind], status=budget.IATI_STATUS[budget.status])
+        node.append(element("period-start", iso_date=budget.period_start.isoformat()))
+        node.append(element("period-end", iso_date=budget.period_end.isoformat()))
+        node.append(money_value(budget.amount, budget.currency, budget.value_date or budget.period_start))
+        yield node
+
+
+def transactions(project, context):
+    """The published transactions (drafts are not public), with the organisations on each side."""
+    for transaction in project.public_transactions:
+        node = element("transaction")
+        node.append(element("transaction-type", code=transaction.IATI_KIND[transaction.kind]))
+        node.append(element("transaction-date", iso_date=transaction.date.isoformat()))
+        node.append(money_value(transaction.amount, transaction.currency, transaction.value_date or transaction.date))
+        if description := translations(transaction, "description"):
+            node.append(with_narratives("description", description))
+        for tag, name in (("provider-org", transaction.provider_label), ("receiver-org", transaction.receiver_label)):
+            if clean(name):
+                node.append(with_narratives(tag, [("en", clean(name))]))
+        yield node
+
+
 def number(value):
     """A decimal as IATI's value attributes want it: plain digits, no exponent, no trailing zeros."""
     text = format(value, "f")
@@ -171,7 +200,8 @@ ACTIVITY_PARTS = [
     status_and_dates,
     places,
     sectors,
-    # budgets, transactions (schema order: after sectors, before document links)
+    budgets,
+    transactions,
     document_links,
     results,
 ]

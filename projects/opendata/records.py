@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from partnership.models import Commission
 
 from ..models import (
+    Budget,
     Document,
     Indicator,
     IndicatorValue,
@@ -17,6 +18,7 @@ from ..models import (
     ProjectParticipant,
     Publication,
     Result,
+    Transaction,
 )
 
 # Characters XML 1.0 cannot carry (control characters other than tab, newline and return).
@@ -45,6 +47,14 @@ def for_export(queryset=None):
             "sectors",
             Prefetch(
                 "documents", queryset=Document.objects.filter(published=True).order_by("pk"), to_attr="public_documents"
+            ),
+            Prefetch("budgets", queryset=Budget.objects.order_by("period_start", "pk")),
+            Prefetch(
+                "transactions",
+                queryset=Transaction.objects.filter(publication=Publication.PUBLISHED)
+                .select_related("provider", "receiver")
+                .order_by("date", "pk"),
+                to_attr="public_transactions",
             ),
             Prefetch("results", queryset=Result.objects.order_by("order", "pk")),
             Prefetch("results__indicators", queryset=Indicator.objects.order_by("order", "pk")),

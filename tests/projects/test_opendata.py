@@ -26,6 +26,7 @@ from projects.models import (
 from projects.opendata import codes
 from tests import factories as f
 from tests.helpers import assert_error
+from tests.projects.money_factories import BudgetFactory, TransactionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -291,11 +292,12 @@ def make_portfolio(count):
 def test_export_queries_do_not_grow_with_the_portfolio(api, django_assert_num_queries, count):
     make_portfolio(count)
     # The count, the page of projects (working group and commission joined), participants,
-    # locations, sectors, documents, results, their indicators and published values, and the
+    # locations, sectors, documents, budgets, transactions, results, their indicators and
+    # published values, and the
     # default commission (the publisher's name).
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):  # + budgets and published transactions
         assert len(iati(api.get(IATI_LIST))) == count
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         assert len(oc4ids(api.get(OC4IDS_LIST))["projects"]) == count
 
 
@@ -366,3 +368,30 @@ def test_an_activity_carries_its_results_with_baseline_target_and_published_actu
     assert [p.find("target").get("value") for p in periods if p.find("target") is not None] == ["152"]
     assert [p.find("actual").get("value") for p in periods if p.find("actual") is not None] == ["40"]  # no draft
     assert activity.index(node) > max(activity.index(link) for link in activity.findall("document-link"))
+
+
+def test_an_activity_carries_its_budgets_and_published_transactions_in_schema_order(api):
+    project = f.ProjectFactory(code="KZUZ-051", planned_start=START)
+    provider = f.OrganisationFactory(name="Kazakhstan Temir Zholy")
+    BudgetFactory(project=project, amount=Decimal("2500000.50"), currency="KZT")
+    BudgetFactory(project=project, kind="revised", status="committed", amount=Decimal("3000000"), currency="KZT")
+    TransactionFactory(project=project, kind="disbursement", provider=provider, receiver_name="Contractor LLP")
+    TransactionFactory(project=project, amount=Decimal("99"), publication=Publication.DRAFT)
+    activity = iati(api.get("/api/v1/iati/activities/KZUZ-051.xml"))[0]
+    budgets = activity.findall("budget")
+    assert [(b.get("type"), b.get("status"), b.find("value").text) for b in budgets] == [
+        ("1", "1", "2500000.50"),
+        ("2", "2", "3000000.00"),
+    ]
+    assert budgets[0].find("value").get("currency") == "KZT"
+    (transaction,) = activity.findall("transaction")  # the draft is not public
+    assert transaction.find("transaction-type").get("code") == "3"
+    assert transaction.find("provider-org/narrative").text == "Kazakhstan Temir Zholy"
+    assert transaction.find("receiver-org/narrative").text == "Contractor LLP"
+    order = [child.tag for child in activity]
+    assert (
+        order.index("activity-status")
+        < order.index("budget")
+        < order.index("transaction")
+        < order.index("document-link")
+    )
