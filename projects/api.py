@@ -309,7 +309,8 @@ class SummaryViewSet(PublishedOnly, PublicViewSet):
             return Project.objects.filter(pk__in=self.filter_queryset(self.get_queryset()).values("pk"))
         if not any(name in self.request.query_params for name in self.filterset_class.base_filters):
             return asof.projects_on(as_of)
-        return asof.projects_on(as_of, self.filter_queryset(self.public(self.queryset.all())))
+        chosen = self.filter_queryset(self.get_queryset()).values("pk")  # annotated as the filters need
+        return asof.projects_on(as_of, Project.objects.filter(pk__in=chosen))
 
     def list(self, request, *args, **kwargs):
         as_of = parse_as_of(request)

@@ -8,7 +8,8 @@ indicators on track, off track and without data per working group and sector.
 """
 
 import django_filters
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django import forms
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, extend_schema_view
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -131,6 +132,7 @@ class TrackTotalsSerializer(serializers.Serializer):
     count = serializers.IntegerField()
 
 
+@extend_schema_serializer(many=False)  # one object, though served by a list action
 class TrackSummarySerializer(serializers.Serializer):
     as_of = serializers.DateField()
     totals = TrackTotalsSerializer()
@@ -149,9 +151,15 @@ class ResultFilter(django_filters.FilterSet):
         fields = []
 
 
+class IdFilter(django_filters.NumberFilter):
+    """A record's id: a whole number ("0.5" is refused with a 400, not matched against nothing)."""
+
+    field_class = forms.IntegerField
+
+
 class IndicatorFilter(django_filters.FilterSet):
     project = django_filters.CharFilter(field_name="result__project__slug", label="Project (slug)")
-    result = django_filters.NumberFilter(field_name="result", label="Result (id)")
+    result = IdFilter(field_name="result", label="Result (id)")
 
     class Meta:
         model = Indicator
@@ -160,7 +168,7 @@ class IndicatorFilter(django_filters.FilterSet):
 
 class IndicatorValueFilter(django_filters.FilterSet):
     project = django_filters.CharFilter(field_name="indicator__result__project__slug", label="Project (slug)")
-    indicator = django_filters.NumberFilter(field_name="indicator", label="Indicator (id)")
+    indicator = IdFilter(field_name="indicator", label="Indicator (id)")
 
     class Meta:
         model = IndicatorValue
@@ -239,8 +247,8 @@ class IndicatorTrackViewSet(PublicViewSet):
         return [JSONRenderer()]
 
     def get_queryset(self):
-        # Of published projects, whoever asks, as the reports.
-        return self.queryset.published()
+        # Of published projects, whoever asks, as the reports; annotated as the directory's filters need.
+        return self.queryset.published().with_figures(parse_as_of(self.request))
 
     def list(self, request, *args, **kwargs):
         projects = Project.objects.filter(pk__in=self.filter_queryset(self.get_queryset()).values("pk"))

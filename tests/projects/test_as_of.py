@@ -211,3 +211,11 @@ def test_query_counts_do_not_grow(client, django_assert_num_queries, today, size
         with django_assert_num_queries(queries):
             assert client.get(address).status_code == 200
     assert client.get(url("projects:report") + f"?as_of={day}").context["totals"]["count"] == size
+
+
+def test_a_past_summary_takes_the_filters_that_need_todays_figures(client, story):
+    """Found by the fuzzer: `behind_schedule` with a past `as_of` was a 500."""
+    d = story["d"]
+    for path in ("/api/v1/summary/", "/api/v1/summary/by-country/", "/api/v1/summary/by-status/"):
+        response = client.get(path, {"as_of": d(20).isoformat(), "behind_schedule": "true"})
+        assert response.status_code == 200, (path, response.content[:300])

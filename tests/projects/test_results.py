@@ -292,3 +292,12 @@ def test_demo_portfolio_has_results_with_values_over_several_periods():
         IndicatorValue(
             indicator=started.first(), period_start=datetime.date(2000, 1, 1), period_end=datetime.date(1999, 1, 1)
         ).full_clean()
+
+
+def test_api_filters_refuse_a_fractional_id_and_the_on_track_counts_take_every_directory_filter(api):
+    """Found by the fuzzer: `?indicator=0.5` matched nothing instead of a 400; the directory's
+    `behind_schedule` filter on the on-track counts was a 500."""
+    assert_error(api.get("/api/v1/indicator-values/", {"indicator": "0.5"}), 400, "indicator")
+    assert_error(api.get("/api/v1/indicators/", {"result": "0.5"}), 400, "result")
+    response = api.get("/api/v1/indicators-on-track/", {"behind_schedule": "true", "as_of": "2000-01-01"})
+    assert response.status_code == 200 and response.json()["totals"]["count"] == 0
