@@ -335,8 +335,6 @@ class ProjectQuerySet(models.QuerySet):
             count=Count("pk"),
             usd=Coalesce(Sum("investment_usd"), Value(0, output_field=models.DecimalField())),
             priced=Count("pk", filter=priced),
-            real_priced=Count("pk", filter=priced & Q(demo=False)),
-            demo_priced=Count("pk", filter=priced & Q(demo=True)),
             jobs_planned=Coalesce(Sum("jobs_planned"), 0),
             jobs_created=Coalesce(Sum("jobs_created"), 0),
             unpriced=Count("pk", filter=Q(investment_amount__isnull=False, investment_usd__isnull=True)),
@@ -369,7 +367,8 @@ class ProjectQuerySet(models.QuerySet):
 
 
 def demo_parts(distinct=False):
-    """Count and USD total of the real and of the demo projects, apart, for totals' aggregates."""
+    """Count, USD total and priced count of the real and of the demo projects, apart, for totals'
+    aggregates."""
     zero = Value(0, output_field=models.DecimalField())
     return {
         f"{part}_{name}": expression
@@ -377,6 +376,8 @@ def demo_parts(distinct=False):
         for name, expression in (
             ("count", Count("pk", filter=q, distinct=distinct)),
             ("usd", Coalesce(Sum("investment_usd", filter=q), zero)),
+            # How many have a USD figure: a total of none of them reads "not known", not 0.
+            ("priced", Count("pk", filter=q & Q(investment_usd__isnull=False), distinct=distinct)),
         )
     }
 

@@ -7,9 +7,11 @@ from tests.browser.conftest import screenshot
 
 pytestmark = pytest.mark.browser
 
-# At 1280 px with the demo portfolio the report was 7,148 px with its long lists, about 4,200 px
-# with links to them; this guards against the lists coming back (the aim is < 3,000 px).
-MAX_HEIGHT = 4500
+# At 1280 px with the demo portfolio the report was 7,148 px with its long lists and about 4,200 px
+# with links to them; the indicators-on-track and money tables then brought it to about 6,900 px.
+# This guards against the long lists coming back (they would add thousands of pixels); the aim of
+# a few screens (< 3,000 px) is not met yet.
+MAX_HEIGHT = 7500
 
 
 @pytest.fixture

@@ -353,3 +353,12 @@ def test_working_group_page_lists_the_first_projects_and_links_to_the_rest_by_de
     assert f"working_group={group.slug}&amp;demo=real" in real.content.decode()
     bad = client.get(url("partnership:workinggroup-detail", slug=group.slug) + "?demo=maybe")
     assert bad.status_code == 400 and "is not a choice here" in bad.content.decode()
+
+
+def test_working_group_list_shows_real_and_demo_apart_when_a_group_has_both(client):
+    """The split line reads each group's priced counts (a 500 when the rows lacked them)."""
+    group = f.WorkingGroupFactory()
+    f.ProjectFactory(working_group=group, investment_amount=None)
+    f.ProjectFactory(working_group=group, demo=True)
+    body = client.get(url("partnership:workinggroup-list")).content.decode()
+    assert "1 real project, no figure in US dollars" in body and "1 demo project" in body
