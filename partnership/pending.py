@@ -109,6 +109,12 @@ def overlay(record, change):
     return record
 
 
+def unchanged(new, old):
+    """Whether a value sent back is the stored one as a form or client writes it: a blank text where
+    nothing is stored (a translation nobody has written yet), 1000000 for a stored 1000000.00."""
+    return (old is None and new == "") or (old is not None and new is not None and new == old)
+
+
 @transaction.atomic
 def propose(*, record, candidate, user, m2m=None):
     """Hold what `candidate` changes in the live `record` as its pending change; None if nothing.
@@ -130,6 +136,8 @@ def propose(*, record, candidate, user, m2m=None):
         else:
             if isinstance(field, models.FileField):
                 field.pre_save(candidate, False)  # stores a new upload, so its name can be held
+            if unchanged(field.value_from_object(candidate), field.value_from_object(stored)):
+                continue
             new = value_of(field, candidate)
         if new != value_of(field, stored):
             values[field.name] = new

@@ -228,3 +228,17 @@ def test_waiting_changes_are_on_the_admin_home(client, live):
     home = client.get(reverse("admin:index")).content.decode()
     assert "Changes waiting for approval: yours to review (1)" in home
     assert admin_url(project, "change", project.pk) + "#pending-change" in home
+
+
+def test_editors_api_save_of_unchanged_values_holds_nothing(live):
+    """An amount sent without its decimals, or a blank translation where none is stored, is no change."""
+    project = live["project"]
+    project.investment_amount = "1000000.00"
+    project.save()
+    response = client_for(live["editor"]).patch(
+        reverse("api:project-detail", args=[project.slug]),
+        {"investment_amount": "1000000", "title_ru": "", "title": "Old title"},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    assert not PendingChange.objects.exists()

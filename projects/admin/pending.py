@@ -25,19 +25,8 @@ def stored(obj):
     return type(obj)._default_manager.get(pk=obj.pk)
 
 
-def unchanged_as_stored(candidate, live):
-    """Give `candidate` the stored value of every field the form did not really change: a text sent
-    back empty where the record stores NULL (a translation nobody has written yet), an amount
-    typed as 1000000 where 1000000.00 is stored. Otherwise an untouched form held a change."""
-    for field in candidate._meta.concrete_fields:
-        new, old = getattr(candidate, field.attname), getattr(live, field.attname)
-        if (old is None and new == "") or (old is not None and new is not None and new == old):
-            setattr(candidate, field.attname, old)
-
-
 def hold(record, user, m2m=None):
     """Propose the user's change of the live `record`; True when there was anything to propose."""
-    unchanged_as_stored(record, stored(record))
     return pending.propose(record=record, candidate=record, user=user, m2m=m2m) is not None
 
 
