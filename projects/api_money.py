@@ -85,9 +85,12 @@ class TransactionSerializer(MoneyFields, WorkflowStateSerializer):
 
 
 class YearFilter(django_filters.NumberFilter):
-    """A calendar year, a whole number: "2025.5" is a 400, not an empty list."""
+    """A calendar year from 1 to 9999, a whole number: "2025.5" or "-10000000000" is a 400."""
 
     field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1, max_value=9999, **kwargs)
 
 
 class BudgetFilter(django_filters.FilterSet):

@@ -49,6 +49,8 @@ def test_filters_by_project_kind_and_year_and_refuse_bad_values(api):
     assert_error(api.get("/api/v1/transactions/", {"kind": "gift"}), 400, "kind")
     assert_error(api.get("/api/v1/transactions/", {"year": "2025.5"}), 400, "year")
     assert_error(api.get("/api/v1/budgets/", {"year": "soon"}), 400, "year")
+    assert_error(api.get("/api/v1/transactions/", {"year": "-10000000000000000"}), 400, "year")  # found by the fuzzer
+    assert_error(api.get("/api/v1/budgets/", {"year": "0"}), 400, "year")
 
 
 @pytest.mark.parametrize("count", [3, 30])
