@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -117,7 +118,7 @@ class ProjectDetailView(DetailView):
             if points
             else None,
             last_updated=max(
-                [project.updated.date()] + [update.reported_on for update in project.public_updates],
+                [timezone.localdate(project.updated)] + [update.reported_on for update in project.public_updates],
             ),
             **kwargs,
         )

@@ -32,4 +32,15 @@ rich = (
     .first()
 )
 page = min(50, -(-published.count() // PAGE_SIZE))
-print(json.dumps({"project": project, "group": group.slug, "sector": sector.slug, "page": page, "rich": rich or project, "code": Project.objects.get(slug=rich or project).code}))
+print(
+    json.dumps(
+        {
+            "project": project,
+            "group": group.slug,
+            "sector": sector.slug,
+            "page": page,
+            "rich": rich or project,
+            "code": Project.objects.get(slug=rich or project).code,
+        }
+    )
+)
