@@ -14,7 +14,7 @@ from django.utils import formats, translation
 
 from partnership.models import Commission, Sector
 from partnership.templatetags.site_tags import money
-from projects import report_exports
+from projects import report_files
 from projects.models import Project
 from tests import factories as f
 from tests.helpers import url
@@ -215,7 +215,7 @@ def test_pdf_renders_kazakh_and_uzbek_letters_in_one_font_that_has_them(client, 
 
 
 def test_pdf_fetches_only_the_sites_static_files_from_disk(client, portfolio, monkeypatch):
-    fetcher = report_exports.local_fetcher_class()
+    fetcher = report_files.local_fetcher_class()
     asked = []
     fetch = fetcher.fetch
 
@@ -243,13 +243,13 @@ def test_pdf_fetches_only_the_sites_static_files_from_disk(client, portfolio, mo
     ],
 )
 def test_the_pdf_fetcher_refuses_anything_but_local_static_files(address):
-    fetcher = report_exports.local_fetcher_class()("http://testserver/")
+    fetcher = report_files.local_fetcher_class()("http://testserver/")
     with pytest.raises(ValueError, match="Only the site's static files"):
         fetcher.fetch(address)
 
 
 def test_the_pdf_fetcher_reads_a_static_file_from_disk():
-    response = report_exports.local_fetcher_class()("http://testserver/").fetch(
+    response = report_files.local_fetcher_class()("http://testserver/").fetch(
         "http://testserver/static/css/print.css"
     )
     assert b"@page" in response.read()
