@@ -194,6 +194,20 @@ def test_pdf_has_the_headline_figures_and_the_as_of_date_as_text(client, portfol
     assert "fictional" not in text
 
 
+def test_pdf_prints_the_tables_the_page_folds_away(client, portfolio):
+    # On screen each chart's table sits in a closed <details>; the PDF has every one, rows and all.
+    page = client.get(url("projects:report"))
+    assert '<details class="chart-data"><summary>' in page.content.decode()
+    text = pdf_text(client.get(url("projects:report") + "?format=pdf"))
+    assert "The figures as a table" not in text
+    for row in page.context["by_sector"]:
+        assert f"{row['label']} {row['count']} {row['text']}" in text, row
+    for row in page.context["distribution"]:
+        assert f"{row['label']} {row['count']}" in text, row
+    status = page.context["by_status"][0]
+    assert f"{status['label']} {status['count']} {intcomma(int(status['usd']))}" in text
+
+
 def test_pdf_says_when_demo_projects_are_counted(client, portfolio):
     f.ProjectFactory(code="DEMO-1", working_group=Project.objects.get(code="KZUZ-001").working_group, demo=True)
     text = pdf_text(client.get(url("projects:report") + "?format=pdf"))
