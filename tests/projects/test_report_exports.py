@@ -263,9 +263,7 @@ def test_the_pdf_fetcher_refuses_anything_but_local_static_files(address):
 
 
 def test_the_pdf_fetcher_reads_a_static_file_from_disk():
-    response = report_files.local_fetcher_class()("http://testserver/").fetch(
-        "http://testserver/static/css/print.css"
-    )
+    response = report_files.local_fetcher_class()("http://testserver/").fetch("http://testserver/static/css/print.css")
     assert b"@page" in response.read()
     assert response.content_type == "text/css"
 
