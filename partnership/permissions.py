@@ -86,14 +86,17 @@ def _visible_organisations(user, queryset):
     by one of their groups' projects; never one named only in other groups' drafts."""
     project = apps.get_model("projects", "Project")
     seen = project.objects.filter(Q(publication="published") | Q(working_group__editors=user))
-    participant, task = apps.get_model("projects", "ProjectParticipant"), apps.get_model("projects", "Task")
-    named = [participant.objects.values("organisation"), task.objects.values("responsible_organisation")]
-    named_seen = [
-        participant.objects.filter(project__in=seen.values("pk")).values("organisation"),
-        task.objects.filter(project__in=seen.values("pk")).values("responsible_organisation"),
+    naming = [
+        (apps.get_model("projects", "ProjectParticipant"), "organisation"),
+        (apps.get_model("projects", "Task"), "responsible_organisation"),
+        (apps.get_model("projects", "Transaction"), "provider"),
+        (apps.get_model("projects", "Transaction"), "receiver"),
     ]
-    anywhere = Q(pk__in=named[0]) | Q(pk__in=named[1])
-    return queryset.filter(~anywhere | Q(pk__in=named_seen[0]) | Q(pk__in=named_seen[1]))
+    anywhere, where_seen = Q(), Q()
+    for model, field in naming:
+        anywhere |= Q(pk__in=model.objects.values(field))
+        where_seen |= Q(pk__in=model.objects.filter(project__in=seen.values("pk")).values(field))
+    return queryset.filter(~anywhere | where_seen)
 
 
 def working_group_of(obj):

@@ -11,7 +11,7 @@ from partnership import api as commission_api
 from partnership.rest.errors import api_not_found
 from partnership.rest.viewsets import Router
 
-from . import api, api_changes, api_opendata, api_results
+from . import api, api_changes, api_money, api_opendata, api_results
 
 app_name = "api"
 
@@ -46,9 +46,11 @@ router.register("exchange-rates", api.ExchangeRateViewSet)
 router.register("summary", api.SummaryViewSet, basename="summary")
 router.register("money/summary", api.MoneySummaryViewSet, basename="money-summary")
 router.register("changes", api_changes.ChangesViewSet, basename="changes")
-# The results, indicators and indicator-values endpoints (api_results) are not routed for now: with
-# them registered Swagger UI stops rendering the operations after the third tag (bisected to their
-# commit, cause not found yet). Values are entered in the admin; counts are served below.
+router.register("budgets", api_money.BudgetViewSet)
+router.register("transactions", api_money.TransactionViewSet)
+router.register("results", api_results.ResultViewSet)
+router.register("indicators", api_results.IndicatorViewSet)
+router.register("indicator-values", api_results.IndicatorValueViewSet)
 router.register("indicators-on-track", api_results.IndicatorTrackViewSet, basename="indicators-on-track")
 
 urlpatterns = [

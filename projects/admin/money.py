@@ -16,17 +16,21 @@ from .base import (
     WorkflowAdminMixin,
     main_language,
     publication_badge,
+    translation_fieldsets,
     working_group_filter,
 )
 
 
-def usd_column(obj):
-    if obj.amount_usd is None:
-        return _("no rate")
-    return intcomma(f"{obj.amount_usd:.0f}")
+class UsdColumnMixin:
+    """The list column of a budget's or transaction's stored USD equivalent."""
 
-
-usd_column = admin.display(description=_("amount (USD)"), ordering="amount_usd")(usd_column)
+    # A method, not a module function assigned to the class: Django calls list columns named
+    # on the admin as bound methods (the function form was a 500 on every list with a row).
+    @admin.display(description=_("amount (USD)"), ordering="amount_usd")
+    def usd_column(self, obj):
+        if obj.amount_usd is None:
+            return _("no rate")
+        return intcomma(f"{obj.amount_usd:.0f}")
 
 
 class BudgetInline(ScopedInlineMixin, TranslationTabularInline):
@@ -71,7 +75,7 @@ class TransactionInline(ScopedInlineMixin, TranslationTabularInline):
 
 
 @admin.register(Budget)
-class BudgetAdmin(ScopedAdminMixin, ScopedFileTransferMixin, TranslatedHistoryAdmin):
+class BudgetAdmin(UsdColumnMixin, ScopedAdminMixin, ScopedFileTransferMixin, TranslatedHistoryAdmin):
     resource_classes = [BudgetResource]
     list_display = ["__str__", "project", "kind", "status", "period_start", "amount", "currency", "usd_column"]
     list_filter = ["kind", "status", "currency", working_group_filter("project__working_group")]
@@ -80,11 +84,12 @@ class BudgetAdmin(ScopedAdminMixin, ScopedFileTransferMixin, TranslatedHistoryAd
     autocomplete_fields = ["project"]
     date_hierarchy = "period_start"
     readonly_fields = ["usd_rate", "amount_usd"]
-    usd_column = usd_column
 
 
 @admin.register(Transaction)
-class TransactionAdmin(ScopedAdminMixin, WorkflowAdminMixin, ScopedFileTransferMixin, TranslatedHistoryAdmin):
+class TransactionAdmin(
+    UsdColumnMixin, ScopedAdminMixin, WorkflowAdminMixin, ScopedFileTransferMixin, TranslatedHistoryAdmin
+):
     resource_classes = [TransactionResource]
     workflow_fields = ["publication"]
     list_display = [
@@ -106,18 +111,25 @@ class TransactionAdmin(ScopedAdminMixin, WorkflowAdminMixin, ScopedFileTransferM
     date_hierarchy = "date"
     actions = ["submit_selected", "publish_selected", "unpublish_selected"]
     readonly_fields = ["publication_column", "usd_rate", "amount_usd"]
-    fields = [
-        "project",
-        ("kind", "date"),
-        ("amount", "currency", "value_date"),
-        ("usd_rate", "amount_usd"),
-        ("provider", "provider_name"),
-        ("receiver", "receiver_name"),
-        "description",
-        "publication_column",
-        "review_comment",
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "project",
+                    ("kind", "date"),
+                    ("amount", "currency", "value_date"),
+                    ("usd_rate", "amount_usd"),
+                    ("provider", "provider_name"),
+                    ("receiver", "receiver_name"),
+                    main_language("description"),
+                    "publication_column",
+                    "review_comment",
+                ]
+            },
+        ),
+        *translation_fieldsets("description"),
     ]
-    usd_column = usd_column
 
     @admin.display(description=_("provider"))
     def provider_or_name(self, obj):

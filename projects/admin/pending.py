@@ -25,6 +25,22 @@ def stored(obj):
     return type(obj)._default_manager.get(pk=obj.pk)
 
 
+def unchanged_as_stored(candidate, live):
+    """Give `candidate` the stored value of every field the form did not really change: a text sent
+    back empty where the record stores NULL (a translation nobody has written yet), an amount
+    typed as 1000000 where 1000000.00 is stored. Otherwise an untouched form held a change."""
+    for field in candidate._meta.concrete_fields:
+        new, old = getattr(candidate, field.attname), getattr(live, field.attname)
+        if (old is None and new == "") or (old is not None and new is not None and new == old):
+            setattr(candidate, field.attname, old)
+
+
+def hold(record, user, m2m=None):
+    """Propose the user's change of the live `record`; True when there was anything to propose."""
+    unchanged_as_stored(record, stored(record))
+    return pending.propose(record=record, candidate=record, user=user, m2m=m2m) is not None
+
+
 class PendingChangeAdminMixin:
     """Hold an editor's save of a live record as its pending change; review it on the change page."""
 
@@ -56,7 +72,7 @@ class PendingChangeAdminMixin:
         names = {field.name for field in obj._meta.many_to_many}
         many = {name: value for name, value in form.cleaned_data.items() if name in names}
         request.pending_held = True
-        pending.propose(record=obj, candidate=obj, user=request.user, m2m=many)
+        request.pending_proposed = hold(obj, request.user, many)
 
     def save_related(self, request, form, formsets, change):
         if not getattr(request, "pending_held", False):
@@ -68,18 +84,19 @@ class PendingChangeAdminMixin:
     def save_or_hold(self, request, instance):
         """Save an inline row, or hold it as a pending change when it is live and the user an editor."""
         if instance.pk is not None and pending.held(request.user, stored(instance)):
-            pending.propose(record=instance, candidate=instance, user=request.user)
-            messages.warning(request, f"{instance}: {pending.HELD}")
+            if hold(instance, request.user):
+                messages.warning(request, f"{instance}: {pending.HELD}")
         else:
             instance.save()
 
     def log_change(self, request, obj, message):
-        if getattr(request, "pending_held", False):
+        if getattr(request, "pending_proposed", False):
             message = str(_("Proposed a change for the secretariat's approval."))
         return super().log_change(request, obj, message)
 
     def response_change(self, request, obj):
-        if getattr(request, "pending_held", False):
+        # Held with nothing to propose (only inline rows changed, say): the usual answer.
+        if getattr(request, "pending_proposed", False):
             messages.warning(request, pending.HELD)
             return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)

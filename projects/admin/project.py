@@ -29,6 +29,7 @@ from .base import (
 )
 from .money import BudgetInline, TransactionInline
 from .pending import LiveRowsFormSet
+from .results import indicator_links
 
 # --- inlines under a project -------------------------------------------------------------------
 
@@ -157,6 +158,7 @@ class ProjectAdmin(ScopedAdminMixin, WorkflowAdminMixin, ScopedFileTransferMixin
         "progress_column",
         "overdue_column",
         "usd_column",
+        "results_column",
         "created",
         "updated",
     ]
@@ -188,6 +190,7 @@ class ProjectAdmin(ScopedAdminMixin, WorkflowAdminMixin, ScopedFileTransferMixin
             _("Investment"),
             {"fields": ["investment_amount", "investment_currency", "rate_date", "usd_column"]},
         ),
+        (_("Results"), {"fields": ["results_column"]}),
         (
             _("Dates and jobs"),
             {
@@ -250,6 +253,10 @@ class ProjectAdmin(ScopedAdminMixin, WorkflowAdminMixin, ScopedFileTransferMixin
         return publication_badge(obj)
 
     demo_column = demo_column
+
+    @admin.display(description=_("indicators"))
+    def results_column(self, obj):
+        return indicator_links(obj)
 
     @admin.display(description=_("missing for publication"))
     def missing_column(self, obj):

@@ -1,6 +1,8 @@
 """Results and indicators (definitions editors keep) and indicator values (reviewed like progress updates)."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationTabularInline
 
@@ -13,8 +15,39 @@ from .base import (
     WorkflowAdminMixin,
     main_language,
     publication_badge,
+    translation_fieldsets,
     working_group_filter,
 )
+
+
+def indicator_links(project):
+    """A project's indicators, each with a link that opens a new actual value for it (the project
+    form has no room for values: they are reviewed one by one, each on its own page)."""
+    if project is None or project.pk is None:
+        return "—"
+    indicators = Indicator.objects.filter(result__project=project).select_related("result")
+    add_result = format_html(
+        '<a href="{}?project={}">{}</a>', reverse("admin:projects_result_add"), project.pk, _("Add a result")
+    )
+    if not indicators:
+        return format_html("{} {}", _("No results or indicators yet."), add_result)
+    add_value = reverse("admin:projects_indicatorvalue_add")
+    rows = format_html_join(
+        "",
+        '<li>{}: <a href="{}">{}</a> · <a href="{}?indicator={}">{}</a></li>',
+        (
+            (
+                indicator.result,
+                reverse("admin:projects_indicator_change", args=[indicator.pk]),
+                indicator,
+                add_value,
+                indicator.pk,
+                _("Add an actual value"),
+            )
+            for indicator in indicators
+        ),
+    )
+    return format_html('<ul class="pt-indicators">{}</ul><p>{}</p>', rows, add_result)
 
 
 class IndicatorInline(ScopedInlineMixin, TranslationTabularInline):
@@ -66,16 +99,25 @@ class IndicatorValueAdmin(ScopedAdminMixin, WorkflowAdminMixin, TranslatedHistor
     date_hierarchy = "period_end"
     actions = ["submit_selected", "publish_selected", "unpublish_selected"]
     readonly_fields = ["publication_column", "author"]
-    fields = [
-        "indicator",
-        ("period_start", "period_end"),
-        "value",
-        "narrative",
-        "comment",
-        "evidence",
-        "publication_column",
-        "review_comment",
-        "author",
+    # The main language first; the other languages folded below (a form of eight text boxes before).
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "indicator",
+                    ("period_start", "period_end"),
+                    "value",
+                    main_language("narrative"),
+                    main_language("comment"),
+                    "evidence",
+                    "publication_column",
+                    "review_comment",
+                    "author",
+                ]
+            },
+        ),
+        *translation_fieldsets("narrative", "comment"),
     ]
 
     def save_model(self, request, obj, form, change):

@@ -4,7 +4,7 @@ publisher's identity, and each translated text in every language it has."""
 import re
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 
 from partnership.models import Commission
 
@@ -48,11 +48,11 @@ def for_export(queryset=None):
             Prefetch(
                 "documents", queryset=Document.objects.filter(published=True).order_by("pk"), to_attr="public_documents"
             ),
-            Prefetch("budgets", queryset=Budget.objects.order_by("period_start", "pk")),
+            Prefetch("budgets", queryset=budgets_with_force().order_by("period_start", "pk")),
             Prefetch(
                 "transactions",
                 queryset=Transaction.objects.filter(publication=Publication.PUBLISHED)
-                .select_related("provider", "receiver")
+                .select_related("provider__country", "receiver__country")
                 .order_by("date", "pk"),
                 to_attr="public_transactions",
             ),
@@ -66,6 +66,11 @@ def for_export(queryset=None):
         )
         .order_by("code")
     )
+
+
+def budgets_with_force():
+    """Every budget, each marked `in_force` when no revised budget replaces it (`current()`'s rule)."""
+    return Budget.objects.annotate(in_force=Exists(Budget.objects.current().filter(pk=OuterRef("pk"))))
 
 
 def languages():

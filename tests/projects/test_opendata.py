@@ -14,6 +14,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
 from projects.models import (
+    Budget,
     Document,
     Indicator,
     IndicatorValue,
@@ -22,6 +23,7 @@ from projects.models import (
     ProjectParticipant,
     Publication,
     Result,
+    Transaction,
 )
 from projects.opendata import codes
 from tests import factories as f
@@ -286,6 +288,17 @@ def make_portfolio(count):
             for i in indicators
         ]
     )
+    # Money too: a budget, and a commitment and a disbursement to a second organisation (whose
+    # country the parties show), bulk-created (their USD figures do not matter here).
+    receiver = f.OrganisationFactory(country=country)
+    Budget.objects.bulk_create([BudgetFactory.build(project=p) for p in projects])
+    Transaction.objects.bulk_create(
+        [
+            TransactionFactory.build(project=p, kind=kind, provider=organisation, receiver=receiver)
+            for p in projects
+            for kind in ("commitment", "disbursement")
+        ]
+    )
 
 
 @pytest.mark.parametrize("count", [5, 150])
@@ -298,7 +311,9 @@ def test_export_queries_do_not_grow_with_the_portfolio(api, django_assert_num_qu
     with django_assert_num_queries(12):  # + budgets and published transactions
         assert len(iati(api.get(IATI_LIST))) == count
     with django_assert_num_queries(12):
-        assert len(oc4ids(api.get(OC4IDS_LIST))["projects"]) == count
+        package = oc4ids(api.get(OC4IDS_LIST))
+    assert len(package["projects"]) == count
+    assert all(p["transactions"] and p["budget"]["finance"] and p["metrics"] for p in package["projects"])
 
 
 # --- where clients find them ----------------------------------------------------------------------------

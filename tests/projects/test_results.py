@@ -7,12 +7,13 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
+from partnership.workflow import transition
 from projects.models import Indicator, IndicatorValue, Project, Publication, Result
 from projects.selectors import indicators_on_track
 from tests import factories as f
-from tests.helpers import admin_url, field_errors, url
+from tests.helpers import admin_url, assert_error, client_for, field_errors, url
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
@@ -125,6 +126,62 @@ def test_on_track_counts_match_the_database(today):
 # --- workflow and permissions ----------------------------------------------------------------
 
 
+def test_editor_submits_secretariat_publishes_and_drafts_stay_private(make_editor, secretariat, today):
+    indicator = make_indicator()
+    editor = make_editor(indicator.result.project.working_group)
+    value = add_value(indicator, today - DAY, today, 30, publication=Publication.DRAFT)
+    page = url("projects:project-detail", slug=indicator.result.project.slug)
+    client = client_for()
+    assert ">30 km<" not in client.get(page).content.decode()
+    assert client.get("/api/v1/indicator-values/").json()["count"] == 0
+    transition(value, "submit", user=editor)
+    with pytest.raises(PermissionDenied):
+        transition(value, "publish", user=editor)
+    transition(value, "publish", user=secretariat)
+    value.refresh_from_db()
+    assert value.publication == Publication.PUBLISHED
+    assert value.history.first().history_user == secretariat
+    assert ">30 km<" in client.get(page).content.decode()
+    assert client.get("/api/v1/indicator-values/").json()["count"] == 1
+
+
+def test_an_editor_of_another_group_is_refused(make_editor, today):
+    indicator = make_indicator()
+    outsider = make_editor(f.WorkingGroupFactory())
+    value = add_value(indicator, today - DAY, today, 30, publication=Publication.DRAFT)
+    with pytest.raises(PermissionDenied):
+        transition(value, "submit", user=outsider)
+    api = client_for(outsider)
+    body = {"indicator": indicator.pk, "period_start": "2020-01-01", "period_end": "2020-06-30", "value": "5"}
+    assert_error(api.post("/api/v1/indicator-values/", body, format="json"), 400, "indicator")
+    assert api.patch(f"/api/v1/indicators/{indicator.pk}/", {"title": "Mine"}, format="json").status_code in (403, 404)
+    indicator.refresh_from_db()
+    assert indicator.title == "Road length"
+
+
+def test_an_editor_defines_indicators_and_enters_values_through_the_api(make_editor):
+    indicator = make_indicator()
+    editor = make_editor(indicator.result.project.working_group)
+    api = client_for(editor)
+    response = api.post(
+        "/api/v1/indicators/",
+        {"result": indicator.result.pk, "title": "Share paved", "measure": "percentage", "target_value": "150"},
+        format="json",
+    )
+    assert_error(response, 400, "target_value")
+    body = {"indicator": indicator.pk, "period_start": "2025-01-01", "period_end": "2025-06-30", "value": "12"}
+    created = api.post("/api/v1/indicator-values/", body, format="json")
+    assert created.status_code == 201, created.content
+    assert created.json()["publication"] == "draft"
+    value = IndicatorValue.objects.get(pk=created.json()["id"])
+    assert value.author == editor
+    assert api.post(f"/api/v1/indicator-values/{value.pk}/submit/").json()["publication"] == "submitted"
+    assert api.post(f"/api/v1/indicator-values/{value.pk}/publish/").status_code == 403
+
+
+# --- public page, API reads, admin ----------------------------------------------------------
+
+
 def test_project_page_shows_each_indicator_with_progress_and_values(client, today):
     project = f.ProjectFactory()
     document = f.DocumentFactory(project=project, title="Survey report")
@@ -150,6 +207,30 @@ def test_project_page_queries_do_not_grow_with_results(client, django_assert_num
     with django_assert_num_queries(15):
         response = client.get(project.get_absolute_url())
     assert response.content.decode().count('class="indicator"') == count
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_api_lists_do_not_grow_with_the_records(api, django_assert_num_queries, count, today):
+    project = f.ProjectFactory()
+    for n in range(count):
+        add_value(make_indicator(project), today - DAY, today, n)
+    with django_assert_num_queries(2):
+        assert api.get("/api/v1/indicators/", {"page_size": 100}).json()["count"] == count
+    with django_assert_num_queries(2):
+        assert api.get("/api/v1/indicator-values/", {"page_size": 100}).json()["count"] == count
+    with django_assert_num_queries(2):
+        assert api.get("/api/v1/results/", {"page_size": 100}).json()["count"] == count
+
+
+def test_api_shows_progress_and_hides_draft_projects(api, today):
+    indicator = make_indicator(baseline_date=today - 10 * DAY, target_date=today + 10 * DAY)
+    add_value(indicator, today - 10 * DAY, today, 80)
+    make_indicator(f.ProjectFactory(publication=Publication.DRAFT))
+    (row,) = api.get("/api/v1/indicators/").json()["results"]
+    assert (row["actual"], row["track"], row["progress"]) == ("80.0000", "on_track", 80.0)
+    summary = api.get("/api/v1/indicators-on-track/", {"as_of": today.isoformat()}).json()
+    assert summary["totals"] == {"on_track": 1, "off_track": 0, "no_data": 0, "count": 1}
+    assert_error(api.get("/api/v1/indicators-on-track/", {"as_of": "not-a-date"}), 400, "as_of")
 
 
 def test_report_shows_indicators_on_track(client, today):
@@ -211,3 +292,12 @@ def test_demo_portfolio_has_results_with_values_over_several_periods():
         IndicatorValue(
             indicator=started.first(), period_start=datetime.date(2000, 1, 1), period_end=datetime.date(1999, 1, 1)
         ).full_clean()
+
+
+def test_api_filters_refuse_a_fractional_id_and_the_on_track_counts_take_every_directory_filter(api):
+    """Found by the fuzzer: `?indicator=0.5` matched nothing instead of a 400; the directory's
+    `behind_schedule` filter on the on-track counts was a 500."""
+    assert_error(api.get("/api/v1/indicator-values/", {"indicator": "0.5"}), 400, "indicator")
+    assert_error(api.get("/api/v1/indicators/", {"result": "0.5"}), 400, "result")
+    response = api.get("/api/v1/indicators-on-track/", {"behind_schedule": "true", "as_of": "2000-01-01"})
+    assert response.status_code == 200 and response.json()["totals"]["count"] == 0
