@@ -125,6 +125,8 @@ class PageCacheMiddleware:
             and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
             and not (session is not None and session.modified)
             and not any(word in cache_control for word in NOT_SHARED)
+            # A view that keeps its answer in the cache itself (report downloads) is not stored twice.
+            and not getattr(response, "kept_by_view", False)
         )
 
     @staticmethod

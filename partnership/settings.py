@@ -126,6 +126,12 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # cache is on by default only in one process (DEBUG, `make run`) or with a shared cache.
 _PER_PROCESS_CACHE = CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if _PER_PROCESS_CACHE and not DEBUG else 600)
+# Report downloads (XLSX, PDF) are kept in the same cache under the same rules, for everyone
+# (projects/report_delivery.py); by default as long as a page. 0: made afresh every time.
+EXPORT_CACHE_SECONDS = env.int("EXPORT_CACHE_SECONDS", default=PAGE_CACHE_SECONDS)
+# Report downloads made afresh for one anonymous client address ("30/hour"; s, m, h or d; empty: no limit).
+# Signed-in users and files served from the cache do not count.
+EXPORT_ANON_RATE = env.str("EXPORT_ANON_RATE", default="30/hour")
 
 # Login lockout: AXES_FAILURE_LIMIT wrong passwords for one user name from one address lock that
 # pair out for AXES_COOLOFF_MINUTES (failures older than that are forgotten). Each lockout is

@@ -95,6 +95,7 @@ def page_cache_off(settings):
     from django.core.cache import cache
 
     settings.PAGE_CACHE_SECONDS = 0
+    settings.EXPORT_CACHE_SECONDS = 0  # report downloads (projects/report_delivery.py), likewise
     cache.clear()
     yield
     cache.clear()

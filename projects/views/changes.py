@@ -15,7 +15,7 @@ from django.views.generic import TemplateView
 from partnership.models import Commission, Directive, Sector, WorkingGroup
 from partnership.views import commission_or_404
 
-from .. import changes, report_exports
+from .. import changes, report_delivery, report_exports
 from ..models import Project
 from ..models.base import Confidence
 from ..validators import validate_as_of
@@ -158,7 +158,7 @@ class ChangesPageForm(ChangesForm):
     format = report_exports.format_field()
 
 
-class ChangesView(TemplateView):
+class ChangesView(report_delivery.ExportDelivery, TemplateView):
     """What changed between two dates, each line linked to its page."""
 
     template_name = "projects/changes.html"
@@ -197,7 +197,7 @@ class ChangesView(TemplateView):
         )
         if fmt := form.cleaned_data.get("format"):
             export = report_exports.changes_report(request, self, context)
-            return report_exports.download(request, fmt, export, template_name=self.template_name, context=context)
+            return report_delivery.download(request, fmt, export, template_name=self.template_name, context=context)
         return self.render_to_response(context)
 
     def get_context_data(self, **kwargs):

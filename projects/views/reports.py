@@ -14,7 +14,7 @@ from partnership.selectors import directive_follow_up
 from partnership.templatetags.site_tags import money, percent
 from partnership.views import commission_or_404
 
-from .. import asof, report_exports, selectors
+from .. import asof, report_delivery, report_exports, selectors
 from ..models import Project
 from ..validators import validate_as_of
 from . import report_lists
@@ -78,10 +78,11 @@ class AsOfForm(forms.Form):
         return day
 
 
-class ReportView(DemoScope, TemplateView):
+class ReportView(report_delivery.ExportDelivery, DemoScope, TemplateView):
     """A progress report for the commission, one working group or one sector, as of a date.
 
-    `?demo=real` (or `demo`) reports on that kind of project only.
+    `?demo=real` (or `demo`) reports on that kind of project only; `?format=xlsx|pdf` downloads it
+    (report_delivery: cached, and rate-limited for anonymous visitors).
     """
 
     template_name = "projects/report.html"
@@ -99,7 +100,7 @@ class ReportView(DemoScope, TemplateView):
         context = self.get_context_data(form=form, subject=subject, **self.report(subject, as_of))
         if fmt := form.is_bound and form.cleaned_data["format"]:
             export = report_exports.progress_report(request, self, context)
-            return report_exports.download(request, fmt, export, template_name=self.template_name, context=context)
+            return report_delivery.download(request, fmt, export, template_name=self.template_name, context=context)
         return self.render_to_response(context)
 
     def get_context_data(self, **kwargs):

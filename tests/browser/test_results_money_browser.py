@@ -234,7 +234,10 @@ def test_editor_enters_value_and_disbursement_secretariat_publishes(live_server,
 
     # The commission report totals the money with it.
     public.goto(f"{live_server.url}/en/reports/")
+    # The year table is folded on screen (a <details> under the totals): open it as a reader would.
+    public.locator("#money-title ~ details > summary").click()
     report = public.locator("#table-money")
+    assert report.is_visible()
     assert report.locator("tbody tr", has_text=str(disbursement.date.year)).locator("td").nth(2).inner_text() == (
         "1,951,791"
     )

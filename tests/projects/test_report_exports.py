@@ -14,7 +14,7 @@ from django.utils import formats, translation
 
 from partnership.models import Commission, Sector
 from partnership.templatetags.site_tags import money
-from projects import report_exports
+from projects import report_files
 from projects.models import Project
 from tests import factories as f
 from tests.helpers import url
@@ -194,6 +194,20 @@ def test_pdf_has_the_headline_figures_and_the_as_of_date_as_text(client, portfol
     assert "fictional" not in text
 
 
+def test_pdf_prints_the_tables_the_page_folds_away(client, portfolio):
+    # On screen each chart's table sits in a closed <details>; the PDF has every one, rows and all.
+    page = client.get(url("projects:report"))
+    assert '<details class="chart-data"><summary>' in page.content.decode()
+    text = pdf_text(client.get(url("projects:report") + "?format=pdf"))
+    assert "The figures as a table" not in text
+    for row in page.context["by_sector"]:
+        assert f"{row['label']} {row['count']} {row['text']}" in text, row
+    for row in page.context["distribution"]:
+        assert f"{row['label']} {row['count']}" in text, row
+    status = page.context["by_status"][0]
+    assert f"{status['label']} {status['count']} {intcomma(int(status['usd']))}" in text
+
+
 def test_pdf_says_when_demo_projects_are_counted(client, portfolio):
     f.ProjectFactory(code="DEMO-1", working_group=Project.objects.get(code="KZUZ-001").working_group, demo=True)
     text = pdf_text(client.get(url("projects:report") + "?format=pdf"))
@@ -215,7 +229,7 @@ def test_pdf_renders_kazakh_and_uzbek_letters_in_one_font_that_has_them(client, 
 
 
 def test_pdf_fetches_only_the_sites_static_files_from_disk(client, portfolio, monkeypatch):
-    fetcher = report_exports.local_fetcher_class()
+    fetcher = report_files.local_fetcher_class()
     asked = []
     fetch = fetcher.fetch
 
@@ -243,15 +257,13 @@ def test_pdf_fetches_only_the_sites_static_files_from_disk(client, portfolio, mo
     ],
 )
 def test_the_pdf_fetcher_refuses_anything_but_local_static_files(address):
-    fetcher = report_exports.local_fetcher_class()("http://testserver/")
+    fetcher = report_files.local_fetcher_class()("http://testserver/")
     with pytest.raises(ValueError, match="Only the site's static files"):
         fetcher.fetch(address)
 
 
 def test_the_pdf_fetcher_reads_a_static_file_from_disk():
-    response = report_exports.local_fetcher_class()("http://testserver/").fetch(
-        "http://testserver/static/css/print.css"
-    )
+    response = report_files.local_fetcher_class()("http://testserver/").fetch("http://testserver/static/css/print.css")
     assert b"@page" in response.read()
     assert response.content_type == "text/css"
 
