@@ -1,8 +1,12 @@
-"""Temporary tables holding a past day's state for one request (see projects.asof.materialize).
+"""A past day's state: dated snapshots kept on every write, and per-request temporary tables.
 
-Unmanaged: the migrations create no table; `materialize` creates each as a TEMPORARY table of the
-database session, filled from the change history, before the request's queries read it.
+ProjectSnapshot and TaskSnapshot are real tables (projects.snapshots keeps them). The AsOf* models
+are unmanaged: the migrations create no table; `projects.asof.materialize` creates each as a
+TEMPORARY table of the database session, filled from the snapshots (or the change history), before
+the request's queries read it.
 """
+
+import datetime
 
 from django.db import models
 
@@ -54,3 +58,54 @@ class AsOfTaskFigures(models.Model):
 
     def __str__(self):
         return str(self.project_id)
+
+
+# --- dated snapshots, kept on every write (see projects.snapshots) ---------------------------------
+
+FOREVER = datetime.date.max  # valid_until of a state that still holds
+
+
+class SnapshotQuerySet(models.QuerySet):
+    def on(self, day):
+        """The snapshots that held at the end of `day`: one per record that existed then."""
+        return self.filter(valid_from__lte=day, valid_until__gt=day)
+
+
+class ProjectSnapshot(models.Model):
+    """A project's state for a run of days: the history row that was its last at the end of each
+    day from `valid_from` up to (not including) `valid_until`. One per project and day of change."""
+
+    history_id = models.BigIntegerField(primary_key=True)
+    project_id = models.BigIntegerField(db_index=True)
+    valid_from = models.DateField()
+    valid_until = models.DateField()
+
+    objects = SnapshotQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["valid_until", "valid_from"], name="project_snapshot_days")]
+
+    def __str__(self):
+        return f"{self.project_id} {self.valid_from}–{self.valid_until}"
+
+
+class TaskSnapshot(models.Model):
+    """A task's state for a run of days (as ProjectSnapshot), with what a day's figures read of it."""
+
+    history_id = models.BigIntegerField(primary_key=True)
+    task_id = models.BigIntegerField(db_index=True)
+    project_id = models.BigIntegerField(null=True, db_index=True)
+    weight = models.IntegerField()
+    status = models.CharField(max_length=20)
+    completed_date = models.DateField(null=True)
+    due_date = models.DateField(null=True)
+    valid_from = models.DateField()
+    valid_until = models.DateField()
+
+    objects = SnapshotQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["valid_until", "valid_from"], name="task_snapshot_days")]
+
+    def __str__(self):
+        return f"{self.task_id} {self.valid_from}–{self.valid_until}"
