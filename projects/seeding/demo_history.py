@@ -71,8 +71,9 @@ def _project_history(ids, today):
     through = history._meta.get_field("historicalproject_sectors").related_model
     fields = [field.attname for field in Project._meta.concrete_fields]
     sectors = {}
-    for project, sector in Project.sectors.through.objects.filter(project__in=ids).values_list("project", "sector"):
-        sectors.setdefault(project, []).append(sector)
+    links = Project.sectors.through.objects.filter(project__in=ids).values_list("project", "sector", "pk")
+    for project, sector, link in links:
+        sectors.setdefault(project, []).append((sector, link))
     rows, created = [], {}
     for values in Project.objects.filter(pk__in=ids).values(*fields):
         rng = random.Random(f"history-{values['code']}")
@@ -87,9 +88,9 @@ def _project_history(ids, today):
         ]
     history.objects.bulk_create(rows, batch_size=BATCH)  # the primary keys come back (PostgreSQL, SQLite)
     links = [
-        through(history_id=saved.history_id, project_id=saved.id, sector_id=sector)
+        through(history_id=saved.history_id, project_id=saved.id, sector_id=sector, id=link)
         for saved in rows
-        for sector in sectors.get(saved.id, [])
+        for sector, link in sectors.get(saved.id, [])
     ]
     through.objects.bulk_create(links, batch_size=BATCH)
     return created
