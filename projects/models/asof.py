@@ -12,9 +12,23 @@ from django.db import models
 
 
 class AsOfProjectState(models.Model):
-    """The history row of each project that was its last when the day ended."""
+    """The history row of each project that was its last when the day ended, with its figures then:
+    the USD rate and equivalent (rates as recorded by then) and its tasks' weight, weight done and
+    count overdue. Joined to the historical rows (`asof_state`) by every query of the request."""
 
-    history_id = models.BigIntegerField(primary_key=True)
+    history = models.OneToOneField(
+        "projects.HistoricalProject",
+        primary_key=True,
+        db_column="history_id",
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="asof_state",
+    )
+    usd_rate = models.DecimalField(max_digits=20, decimal_places=6, null=True)
+    investment_usd = models.DecimalField(max_digits=20, decimal_places=2, null=True)
+    task_weight = models.IntegerField()
+    done_weight = models.IntegerField()
+    overdue_tasks = models.IntegerField()
 
     class Meta:
         managed = False
@@ -25,16 +39,9 @@ class AsOfProjectState(models.Model):
 
 
 class AsOfTaskState(models.Model):
-    """The history row of each task that was its last when the day ended, with what the figures
-    read of it (a row of type "-" is a task deleted by then)."""
+    """The history row of each task overdue when the day ended, as it was then."""
 
     history_id = models.BigIntegerField(primary_key=True)
-    project_id = models.BigIntegerField(null=True, db_column="project")
-    weight = models.IntegerField()
-    status = models.CharField(max_length=20)
-    completed_date = models.DateField(null=True)
-    due_date = models.DateField(null=True)
-    history_type = models.CharField(max_length=1)
 
     class Meta:
         managed = False
@@ -47,7 +54,7 @@ class AsOfTaskState(models.Model):
 class AsOfTaskFigures(models.Model):
     """Per project, its tasks then (cancelled ones out): weight, weight done and count overdue."""
 
-    project_id = models.BigIntegerField(primary_key=True, db_column="project")
+    project_id = models.BigIntegerField(primary_key=True)
     task_weight = models.IntegerField()
     done_weight = models.IntegerField()
     overdue_tasks = models.IntegerField()
