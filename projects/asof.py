@@ -25,7 +25,17 @@ from django.utils import timezone
 from partnership.models import Sector
 
 from .changes import day_start, state_at
-from .models import AsOfProjectState, AsOfTaskFigures, AsOfTaskState, ExchangeRate, Project, ProjectLocation, Task
+from .models import (
+    AsOfProjectState,
+    AsOfTaskFigures,
+    AsOfTaskState,
+    ExchangeRate,
+    Project,
+    ProjectLocation,
+    ProjectSnapshot,
+    Task,
+    TaskSnapshot,
+)
 from .querysets import (
     PUBLISHED,
     USD,
@@ -71,7 +81,11 @@ class ProjectStateQuerySet(ProjectQuerySet):
         return state_at(ExchangeRate.history.all(), self.moment)
 
     def with_usd(self):
-        """`usd_rate` and `investment_usd` of each row, priced as `computed_usd` prices today's."""
+        """`usd_rate` and `investment_usd` of each row, priced once by `materialize` (`priced`)."""
+        return self.annotate(usd_rate=F("asof_state__usd_rate"), investment_usd=F("asof_state__investment_usd"))
+
+    def priced(self):
+        """`with_usd` computed from the rates recorded by then, as `computed_usd` prices today's."""
         rate = usd_rate_subquery(rates=self.rates())
         return self.annotate(
             usd_rate=models.Case(
@@ -92,22 +106,20 @@ class ProjectStateQuerySet(ProjectQuerySet):
         return self.computed_progress(self.day)
 
     def task_rows(self):
-        """The tasks as they were then: the rows `materialize` kept for this request."""
-        return Task.history.filter(history_id__in=AsOfTaskState.objects.exclude(history_type="-").values("history_id"))
+        """The tasks as they were then, of those overdue then (all a past day lists or filters by):
+        the rows `materialize` kept for this request."""
+        return Task.history.filter(history_id__in=AsOfTaskState.objects.values("history_id"))
 
     def computed_progress(self, as_of=None):
         """Each project's task figures then, added up once by `materialize` (not per query)."""
-        figures = AsOfTaskFigures.objects.filter(project_id=OuterRef(self.key))
-
-        def figure(name):
-            return Coalesce(Subquery(figures.values(name)[:1], output_field=models.IntegerField()), 0)
-
-        return self.annotate(task_weight=figure("task_weight"), done_weight=figure("done_weight")).annotate(
+        return self.annotate(
+            task_weight=F("asof_state__task_weight"),
+            done_weight=F("asof_state__done_weight"),
             progress=models.ExpressionWrapper(
-                100.0 * F("done_weight") / NullIf(F("task_weight"), 0),
+                100.0 * F("asof_state__done_weight") / NullIf(F("asof_state__task_weight"), 0),
                 output_field=models.FloatField(),
             ),
-            overdue_tasks=figure("overdue_tasks"),
+            overdue_tasks=F("asof_state__overdue_tasks"),
         )
 
     def tasks(self):
@@ -154,53 +166,54 @@ class ProjectStateQuerySet(ProjectQuerySet):
 # --- the state of a past day, computed once per request -------------------------------------------
 # Reading "each record's last history row before the day ended" inside every query of a report
 # cost seconds per query at 10,000 projects and 200,000 task history rows. `materialize` reads it
-# once into three temporary tables of the database session (models AsOfProjectState,
-# AsOfTaskState and AsOfTaskFigures, unmanaged), and every query of the request joins them.
+# once into three temporary tables of the database session (models AsOfTaskState, AsOfTaskFigures
+# and AsOfProjectState, unmanaged), and every query of the request joins the last: each project's
+# row then, priced and with its task figures, so no query prices or counts anything again.
 # Temporary tables are private to the connection and rebuilt by each call, so they never hold
 # another request's day or a state older than the history.
 
-TEMP_TABLES = (AsOfProjectState, AsOfTaskState, AsOfTaskFigures)
+TEMP_TABLES = (AsOfTaskState, AsOfTaskFigures, AsOfProjectState)
 
 
-def materialize(day, projects=None):
+def materialize(day, projects=None, from_history=False):
     """Fill the temporary tables with the state at the end of `day` (of `projects` only, if given):
-    the last history row of each project and task, and per project the weight of its tasks, the
-    weight done and the count overdue on that day (cancelled tasks out)."""
-    moment = day_end(day)
-    project_history, task_history = Project.history.all(), Task.history.all()
-    if projects is not None:
-        project_history = project_history.filter(id__in=projects.values("pk"))
-        task_history = task_history.filter(project__in=projects.values("pk"))
+    per project its task weight, weight done and count overdue on that day (cancelled tasks out);
+    the history row of each project then, priced and with those figures; and the tasks overdue then
+    (the only tasks a past day lists).
+
+    The rows come from the dated snapshots (projects.snapshots), or with `from_history` from the
+    change history itself (slow: for the tests that show both agree)."""
     connection = connections[Project.history.db]
     postgres = connection.vendor == "postgresql"
-    project_rows = state_at(project_history, moment).values("history_id")
-    columns = ("history_id", "project", "weight", "status", "completed_date", "due_date", "history_type")
-    if postgres:
-        # One DISTINCT ON pass over the task history, the columns kept: no second scan to join.
-        task_rows = (
-            task_history.filter(history_date__lt=moment)
-            .order_by("id", "-history_date", "-history_id")
-            .distinct("id")
-            .values(*columns)
-        )
-    else:
-        task_rows = state_at(task_history, moment).values(*columns)
-    tasks = AsOfTaskState.objects.exclude(history_type="-").exclude(status=Task.Status.CANCELLED)
+    project_rows, task_rows = (_history_rows if from_history else _snapshot_rows)(day, projects)
     figures = (
-        tasks.order_by()
-        .values(project=F("project_id"))
+        task_rows.exclude(status=Task.Status.CANCELLED)
+        .order_by()
+        .values("project_id")
         .annotate(
             task_weight=Coalesce(Sum("weight"), 0),
             done_weight=Coalesce(Sum("weight", filter=done_task_q(day)), 0),
             overdue_tasks=Count("history_id", filter=overdue_task_q(day)),
         )
-        .values_list("project", "task_weight", "done_weight", "overdue_tasks")
+        .values_list("project_id", "task_weight", "done_weight", "overdue_tasks")
     )
-    # In this order: the figures are added up from the task rows kept just before.
+    task_figures = AsOfTaskFigures.objects.filter(project_id=OuterRef("id"))
+
+    def figure(name):
+        return Coalesce(Subquery(task_figures.values(name)[:1], output_field=models.IntegerField()), 0)
+
+    states = ProjectStateQuerySet(model=Project.history.model).filter(history_id__in=project_rows)
+    states.day = day
+    states = states.priced().annotate(
+        task_weight=figure("task_weight"), done_weight=figure("done_weight"), overdue_tasks=figure("overdue_tasks")
+    )
+    # In this order: the figures are added up from the task rows, then kept with the project rows.
     sources = {
-        AsOfProjectState: project_rows,
-        AsOfTaskState: task_rows,
+        AsOfTaskState: task_rows.filter(overdue_task_q(day)).values("history_id"),
         AsOfTaskFigures: figures,
+        AsOfProjectState: states.values(
+            "history_id", "usd_rate", "investment_usd", "task_weight", "done_weight", "overdue_tasks"
+        ),
     }
     with connection.cursor() as cursor:
         if postgres:
@@ -221,14 +234,33 @@ def materialize(day, projects=None):
                 cursor.execute(f"ANALYZE {table}")
 
 
-def projects_on(day, projects=None):
+def _snapshot_rows(day, projects):
+    """The day's project history rows and task states, from the dated snapshots: a range lookup."""
+    project_rows, task_rows = ProjectSnapshot.objects.on(day), TaskSnapshot.objects.on(day)
+    if projects is not None:
+        project_rows = project_rows.filter(project_id__in=projects.values("pk"))
+        task_rows = task_rows.filter(project_id__in=projects.values("pk"))
+    return project_rows.values("history_id"), task_rows
+
+
+def _history_rows(day, projects):
+    """The same rows read from the change history: each record's last row before the day ended."""
+    moment = day_end(day)
+    project_history, task_history = Project.history.all(), Task.history.all()
+    if projects is not None:
+        project_history = project_history.filter(id__in=projects.values("pk"))
+        task_history = task_history.filter(project__in=projects.values("pk"))
+    return state_at(project_history, moment).values("history_id"), state_at(task_history, moment)
+
+
+def projects_on(day, projects=None, from_history=False):
     """Each project published at the end of `day`, as it was then (a ProjectStateQuerySet).
 
     `projects` (a Project queryset) limits the rows to those projects, for example to the ones a
     directory filter selects.
     """
-    materialize(day, projects)
-    rows = Project.history.filter(history_id__in=AsOfProjectState.objects.values("history_id"), publication=PUBLISHED)
+    materialize(day, projects, from_history)
+    rows = Project.history.filter(asof_state__isnull=False, publication=PUBLISHED)
     states = ProjectStateQuerySet(model=rows.model, query=rows.query)
     states.day = day
     return states

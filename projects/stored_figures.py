@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from partnership.caching import bump_on_commit
 
+from . import snapshots
+
 FIELDS = (
     "task_weight",
     "done_weight",
@@ -37,10 +39,15 @@ def computed_rows(projects):
 
 
 @transaction.atomic
-def refresh(projects):
-    """Recompute and store the figures of the given projects (a queryset); returns how many."""
+def refresh(projects, history=True):
+    """Recompute and store the figures of the given projects (a queryset); returns how many.
+
+    With `history` (a write to the projects or their tasks, whose history row django-simple-history
+    has just written), their dated snapshots are rebuilt too (projects.snapshots)."""
     from .models import ProjectFigures
 
+    if history:
+        snapshots.sync(projects.order_by().values_list("pk", flat=True))
     today = timezone.localdate()
     count = 0
     batch = []
@@ -93,7 +100,8 @@ def refresh_currency(currency):
             Q(investment_currency=currency)
             | Q(pk__in=budgets.values("project"))
             | Q(pk__in=transactions.values("project"))
-        )
+        ),
+        history=False,  # a rate has its own history, read as it is
     )
 
 
@@ -123,9 +131,10 @@ def refresh_money(project_ids):
 
 
 def refresh_all():
+    """Every project's figures (the snapshots are rebuilt by `snapshots.rebuild`, not here)."""
     from .models import Project
 
-    return refresh(Project.objects.all())
+    return refresh(Project.objects.all(), history=False)
 
 
 def stale():

@@ -146,8 +146,9 @@ def worker_pids(master):
 class Server:
     """gunicorn with 2 sync workers on a free loopback port, serving bench_wsgi (the site and the floor)."""
 
-    def __init__(self, env, log_name="gunicorn"):
+    def __init__(self, env, log_name="gunicorn", root=ROOT):
         self.env = env
+        self.root = root
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = OUTPUT / f"{log_name}.log"
@@ -164,7 +165,7 @@ class Server:
         ]  # fmt: skip
         with open(self.log, "w") as log:  # Django's own log lines (404s under load) go there too
             self.process = subprocess.Popen(
-                command, cwd=ROOT, env=self.env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT
+                command, cwd=self.root, env=self.env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT
             )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
