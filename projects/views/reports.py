@@ -144,6 +144,7 @@ class ReportView(report_delivery.ExportDelivery, DemoScope, TemplateView):
 
     def report(self, subject, as_of):
         projects = self.projects(subject, as_of)
+        reported = Project.objects.filter(pk__in=projects.values("id"))  # on a past day, those published then
         figures = selectors.report(projects, self.directives(subject), as_of)
         by_status = status_rows(figures["by_status"])
         by_confidence = confidence_rows(figures["by_confidence"])
@@ -197,13 +198,11 @@ class ReportView(report_delivery.ExportDelivery, DemoScope, TemplateView):
                 demo=self.demo_choice(),
                 commission_slug=self.kwargs.get("slug"),
             ),
-            "by_participant_country": selectors.investment_by_participant_country(
-                Project.objects.filter(pk__in=projects.values("id"))  # on a past day, those published then
-            ),
+            "by_participant_country": selectors.investment_by_participant_country(reported),
             "stale_days": settings.STALE_UPDATE_DAYS,
             "directives": directives,
             "directive_rows": directive_rows,
-            "indicator_track": selectors.indicators_on_track(self.projects(subject), as_of),
+            "indicator_track": selectors.indicators_on_track(reported, as_of),
             "directive_followup": directive_follow_up(
                 self.directives(subject), as_of, scope={self.scope: getattr(subject, "slug", "")}
             ),

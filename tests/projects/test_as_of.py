@@ -223,3 +223,21 @@ def test_a_past_summary_takes_the_filters_that_need_todays_figures(client, story
     for path in ("/api/v1/summary/", "/api/v1/summary/by-country/", "/api/v1/summary/by-status/"):
         response = client.get(path, {"as_of": d(20).isoformat(), "behind_schedule": "true"})
         assert response.status_code == 200, (path, response.content[:300])
+
+
+def test_indicators_on_track_count_the_projects_published_then(client, story):
+    """Bravo was published at d(10): as of d(30) its indicator is not counted, Alpha's is."""
+    from projects.models import Indicator, IndicatorValue, Result
+
+    d = story["d"]
+    for project in (story["a"], story["b"]):
+        result = Result.objects.create(project=project, kind=Result.Kind.OUTPUT, title="Output")
+        indicator = Indicator.objects.create(
+            result=result, title="Length", measure=Indicator.Measure.NUMBER, baseline_value=0, target_value=10
+        )
+        IndicatorValue.objects.create(
+            indicator=indicator, period_start=d(90), period_end=d(80), value=5, publication=Publication.PUBLISHED
+        )
+    track = report(client, d(30)).context["indicator_track"]
+    assert track["totals"]["count"] == 1
+    assert report(client, story["d"](1)).context["indicator_track"]["totals"]["count"] == 2
