@@ -55,7 +55,7 @@ def rows(queryset, fields, shown=()):
     found = []
     for values in queryset.values(*fields):
         for field, names in shown:
-            values[field] = next((values[name] for name in names if values[name] not in (None, "")), "")
+            values[field] = next((values.get(name) for name in names if values.get(name) not in (None, "")), "")
         found.append(SimpleNamespace(**values))
     return found
 
