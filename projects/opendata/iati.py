@@ -9,16 +9,16 @@ import mimetypes
 
 from django.db.models import Q
 from django.utils import timezone
-from lxml import etree
 
-from . import codes
-from .records import clean, joined_translations, translations
-
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+from ..models import Budget, Transaction
+from . import codes, xmltext
+from .records import clean, joined_translations, no_cycle_collection, translations
+from .related import attach
+from .xmltext import XML_LANG, Element, SubElement
 
 
 def element(tag, text=None, **attributes):
-    node = etree.Element(tag, {name.replace("_", "-"): str(value) for name, value in attributes.items()})
+    node = Element(tag, {name.replace("_", "-"): str(value) for name, value in attributes.items()})
     if text is not None:
         node.text = clean(text)
     return node
@@ -27,14 +27,24 @@ def element(tag, text=None, **attributes):
 def narratives(parent, texts):
     """One <narrative xml:lang="…"> per (language, text)."""
     for lang, text in texts:
-        narrative = etree.SubElement(parent, "narrative")
-        narrative.set(XML_LANG, lang)
-        narrative.text = text
+        SubElement(parent, "narrative", {XML_LANG: lang}).text = text
     return parent
 
 
 def with_narratives(tag, texts, **attributes):
     return narratives(element(tag, **attributes), texts)
+
+
+def child(parent, tag, text=None, **attributes):
+    """`element` made as the last child of `parent` (cheaper than making it apart and moving it)."""
+    node = SubElement(parent, tag, {name.replace("_", "-"): str(value) for name, value in attributes.items()})
+    if text is not None:
+        node.text = clean(text)
+    return node
+
+
+def child_narratives(parent, tag, texts, **attributes):
+    return narratives(child(parent, tag, **attributes), texts)
 
 
 # --- the parts of an activity, in schema order ------------------------------------------------------
@@ -58,7 +68,7 @@ def participating_orgs(project, context):
     name = [("en", clean(commission.name))] if commission is not None else [("en", clean(publisher.name))]
     attributes = {"ref": publisher.iati_ref} if commission is None or commission.name == publisher.name else {}
     yield with_narratives("participating-org", name, role=codes.IATI_COMMISSION_ROLE, **attributes)
-    for participant in project.participants.all():
+    for participant in project.export_participants:
         organisation = participant.organisation
         attributes = {"role": codes.IATI_ORGANISATION_ROLE[participant.role]}
         kind = codes.IATI_ORGANISATION_TYPE.get(organisation.kind)
@@ -76,7 +86,7 @@ def status_and_dates(project, context):
 
 
 def places(project, context):
-    locations = list(project.locations.all())
+    locations = project.export_locations
     countries = list(dict.fromkeys(location.country.code for location in locations))
     shares = codes.even_split(len(countries))
     for code, share in zip(countries, shares, strict=True):
@@ -89,16 +99,16 @@ def places(project, context):
             continue
         node = element("location")
         if name:
-            node.append(with_narratives("name", name))
+            child_narratives(node, "name", name)
         if has_point:
-            point = etree.SubElement(node, "point", srsName=codes.IATI_SRS_NAME)
-            etree.SubElement(point, "pos").text = f"{location.latitude} {location.longitude}"
+            point = SubElement(node, "point", {"srsName": codes.IATI_SRS_NAME})
+            SubElement(point, "pos").text = f"{location.latitude} {location.longitude}"
         yield node
 
 
 def sectors(project, context):
     mapping = codes.dac_sectors()
-    found = list(dict.fromkeys(mapping[s.slug]["code"] for s in project.sectors.all() if s.slug in mapping))
+    found = list(dict.fromkeys(mapping[slug]["code"] for slug in project.export_sectors if slug in mapping))
     for code, share in zip(found, codes.even_split(len(found)), strict=True):
         yield element("sector", vocabulary=codes.IATI_SECTOR_VOCABULARY, code=code, percentage=share)
 
@@ -106,30 +116,32 @@ def sectors(project, context):
 def document_links(project, context):
     absolute = context["absolute_url"]
     page = element("document-link", url=absolute(project.get_absolute_url()), format="text/html")
-    page.append(with_narratives("title", translations(project, "title") or [("en", project.code)]))
-    page.append(element("category", code="A12"))
+    child_narratives(page, "title", translations(project, "title") or [("en", project.code)])
+    child(page, "category", code="A12")
     yield page
     for document in project.public_documents:
         url = absolute(document.href)
         name = document.download_name if document.file else document.url
         media_type = mimetypes.guess_type(name)[0] or ("application/octet-stream" if document.file else "text/html")
         link = element("document-link", url=url, format=media_type)
-        link.append(with_narratives("title", translations(document, "title") or [("en", url)]))
-        link.append(element("category", code=codes.IATI_DOCUMENT_CATEGORY.get(document.kind, "A12")))
+        child_narratives(link, "title", translations(document, "title") or [("en", url)])
+        child(link, "category", code=codes.IATI_DOCUMENT_CATEGORY.get(document.kind, "A12"))
         yield link
 
 
-def money_value(amount, currency, value_date):
-    return element("value", format(amount, "f"), currency=currency, value_date=value_date.isoformat())
+def money_value(parent, amount, currency, value_date):
+    node = SubElement(parent, "value", {"currency": currency, "value-date": value_date.isoformat()})
+    node.text = format(amount, "f")
+    return node
 
 
 def budgets(project, context):
     """Every budget, original and revised (IATI keeps both), with its period and value."""
-    for budget in project.budgets.all():
-        node = element("budget", type=budget.IATI_KIND[budget.kind], status=budget.IATI_STATUS[budget.status])
-        node.append(element("period-start", iso_date=budget.period_start.isoformat()))
-        node.append(element("period-end", iso_date=budget.period_end.isoformat()))
-        node.append(money_value(budget.amount, budget.currency, budget.value_date or budget.period_start))
+    for budget in project.export_budgets:
+        node = element("budget", type=Budget.IATI_KIND[budget.kind], status=Budget.IATI_STATUS[budget.status])
+        SubElement(node, "period-start", {"iso-date": budget.period_start.isoformat()})
+        SubElement(node, "period-end", {"iso-date": budget.period_end.isoformat()})
+        money_value(node, budget.amount, budget.currency, budget.value_date or budget.period_start)
         yield node
 
 
@@ -137,14 +149,14 @@ def transactions(project, context):
     """The published transactions (drafts are not public), with the organisations on each side."""
     for transaction in project.public_transactions:
         node = element("transaction")
-        node.append(element("transaction-type", code=transaction.IATI_KIND[transaction.kind]))
-        node.append(element("transaction-date", iso_date=transaction.date.isoformat()))
-        node.append(money_value(transaction.amount, transaction.currency, transaction.value_date or transaction.date))
+        SubElement(node, "transaction-type", {"code": Transaction.IATI_KIND[transaction.kind]})
+        SubElement(node, "transaction-date", {"iso-date": transaction.date.isoformat()})
+        money_value(node, transaction.amount, transaction.currency, transaction.value_date or transaction.date)
         if description := translations(transaction, "description"):
-            node.append(with_narratives("description", description))
+            child_narratives(node, "description", description)
         for tag, name in (("provider-org", transaction.provider_label), ("receiver-org", transaction.receiver_label)):
             if clean(name):
-                node.append(with_narratives(tag, [("en", clean(name))]))
+                child_narratives(node, tag, [("en", clean(name))])
         yield node
 
 
@@ -157,40 +169,37 @@ def number(value):
 def results(project, context):
     """Results with their indicators: the baseline, one period from the baseline to the target date
     holding the target, and one period per published actual value (drafts are not public)."""
-    for result in project.results.all():
+    for result in project.export_results:
         node = element("result", type=result.iati_type, aggregation_status="0")
-        node.append(with_narratives("title", translations(result, "title") or [("en", project.code)]))
+        child_narratives(node, "title", translations(result, "title") or [("en", project.code)])
         if description := translations(result, "description"):
-            node.append(with_narratives("description", description))
-        for indicator in result.indicators.all():
-            node.append(indicator_element(indicator))
+            child_narratives(node, "description", description)
+        for indicator in result.indicators:
+            indicator_element(node, indicator)
         yield node
 
 
-def indicator_element(indicator):
-    node = element("indicator", measure=indicator.iati_measure, ascending="1" if indicator.ascending else "0")
-    node.append(with_narratives("title", translations(indicator, "title") or [("en", "—")]))
+def indicator_element(parent, indicator):
+    node = child(parent, "indicator", measure=indicator.iati_measure, ascending="1" if indicator.ascending else "0")
+    child_narratives(node, "title", translations(indicator, "title") or [("en", "—")])
     if indicator.baseline_date is not None:
         baseline = {"year": indicator.baseline_date.year, "iso_date": indicator.baseline_date.isoformat()}
         if indicator.baseline_value is not None:
             baseline["value"] = number(indicator.baseline_value)
-        node.append(element("baseline", **baseline))
+        child(node, "baseline", **baseline)
     if indicator.target_value is not None and indicator.baseline_date and indicator.target_date:
-        period = element("period")
-        period.append(element("period-start", iso_date=indicator.baseline_date.isoformat()))
-        period.append(element("period-end", iso_date=indicator.target_date.isoformat()))
-        period.append(element("target", value=number(indicator.target_value)))
-        node.append(period)
+        period = child(node, "period")
+        child(period, "period-start", iso_date=indicator.baseline_date.isoformat())
+        child(period, "period-end", iso_date=indicator.target_date.isoformat())
+        child(period, "target", value=number(indicator.target_value))
     for value in indicator.public_values:
-        period = element("period")
-        period.append(element("period-start", iso_date=value.period_start.isoformat()))
-        period.append(element("period-end", iso_date=value.period_end.isoformat()))
-        actual = element("actual", **({"value": number(value.value)} if value.value is not None else {}))
+        period = SubElement(node, "period")
+        SubElement(period, "period-start", {"iso-date": value.period_start.isoformat()})
+        SubElement(period, "period-end", {"iso-date": value.period_end.isoformat()})
+        actual = SubElement(period, "actual", {"value": number(value.value)} if value.value is not None else {})
         comments = translations(value, "comment") or ([("en", clean(value.narrative))] if value.narrative else [])
         if comments:
-            actual.append(with_narratives("comment", comments))
-        period.append(actual)
-        node.append(period)
+            child_narratives(actual, "comment", comments)
     return node
 
 
@@ -224,7 +233,7 @@ def activity(project, context):
     attributes = {"last-updated-datetime": project.updated.isoformat(timespec="seconds")}
     if project.investment_amount is not None:
         attributes["default-currency"] = project.investment_currency
-    node = etree.Element("iati-activity", attributes)
+    node = Element("iati-activity", attributes)
     node.set(XML_LANG, "en")
     for part in ACTIVITY_PARTS:
         node.extend(part(project, context))
@@ -233,14 +242,14 @@ def activity(project, context):
 
 def activities_document(projects, context):
     """The <iati-activities> file of these projects (each with at least one date: `dated_q`)."""
-    projects = list(projects)
-    # Made on demand: dated by its contents' latest change, so that an unchanged file keeps its ETag.
-    generated = max((project.updated for project in projects), default=None) or timezone.now()
-    root = etree.Element(
-        "iati-activities",
-        version=codes.IATI_VERSION,
-        **{"generated-datetime": generated.isoformat(timespec="seconds")},
-    )
-    for project in projects:
-        root.append(activity(project, context))
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    with no_cycle_collection():
+        projects = attach(projects)
+        # Made on demand: dated by its contents' latest change, so that an unchanged file keeps its ETag.
+        generated = max((project.updated for project in projects), default=None) or timezone.now()
+        root = Element(
+            "iati-activities",
+            {"version": codes.IATI_VERSION, "generated-datetime": generated.isoformat(timespec="seconds")},
+        )
+        for project in projects:
+            root.append(activity(project, context))
+        return xmltext.tostring(root)

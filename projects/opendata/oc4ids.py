@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from ..models import Indicator, Transaction
 from . import codes
-from .records import clean, translations
+from .records import clean, english_first, no_cycle_collection
+from .related import attach
 
 COMMITMENT = Transaction.Kind.COMMITMENT
 
@@ -34,9 +35,12 @@ PERCENT = {"name": "percent", "scheme": "UNCEFACT", "id": "P1"}
 
 
 def english(record, field):
-    """The text of a translated field in the package's language (English), else the first there is."""
-    texts = dict(translations(record, field))
-    return texts.get("en") or next(iter(texts.values()), "")
+    """The text of a translated field in the package's language (English), else the first there is
+    (the first of `translations`, without making them all)."""
+    for name in english_first(field):
+        if text := clean(getattr(record, name, "")):
+            return text
+    return clean(getattr(record, field, ""))
 
 
 def date_time(day):
@@ -64,7 +68,7 @@ def identification(project, context):
     if status:
         fields["status"] = status
     mapping = codes.oc4ids_sectors()
-    sectors = list(dict.fromkeys(mapping[s.slug] for s in project.sectors.all() if s.slug in mapping))
+    sectors = list(dict.fromkeys(mapping[slug] for slug in project.export_sectors if slug in mapping))
     if sectors:
         fields["sector"] = sectors
     return fields
@@ -72,7 +76,7 @@ def identification(project, context):
 
 def places(project, context):
     locations = []
-    for location in project.locations.all():
+    for location in project.export_locations:
         entry = {"id": str(location.pk)}
         if location.latitude is not None and location.longitude is not None:
             entry["geometry"] = {"type": "Point", "coordinates": [float(location.longitude), float(location.latitude)]}
@@ -95,7 +99,7 @@ def budget(project, context):
     fields = {}
     if project.investment_amount is not None:
         fields["amount"] = money(project.investment_amount, project.investment_currency)
-    periods = [budget_entry(entry) for entry in project.budgets.all() if entry.in_force]
+    periods = [budget_entry(entry) for entry in project.export_budgets if entry.in_force]
     if periods:
         fields["budgetBreakdowns"] = [
             {
@@ -188,7 +192,7 @@ def reference(organisation, name):
 
 def roles_held(project):
     """(organisation or None, free-text name, OC4IDS role) for every part an organisation plays."""
-    for participant in project.participants.all():
+    for participant in project.export_participants:
         yield participant.organisation, "", codes.OC4IDS_PARTY_ROLE[participant.role]
     for entry in project.public_transactions:
         if entry.kind == COMMITMENT:
@@ -241,8 +245,8 @@ def documents(project, context):
 def results(project, context):
     """One metric per indicator: its target in `forecasts`, its baseline and published values in `metrics`."""
     forecasts, metrics = [], []
-    for result in project.results.all():
-        for indicator in result.indicators.all():
+    for result in project.export_results:
+        for indicator in result.indicators:
             metric = {"id": f"indicator-{indicator.pk}"}
             title = english(indicator, "title")
             if title:
@@ -339,7 +343,9 @@ def project_record(project, context):
 
 def package(projects, context):
     """The project package of these projects; published "now" unless they say when they changed."""
-    projects = list(projects)
+    with no_cycle_collection():
+        projects = attach(projects)
+        records = [project_record(project, context) for project in projects]
     changed = max((project.updated for project in projects), default=None) or timezone.now()
     return {
         "version": codes.OC4IDS_VERSION,
@@ -347,5 +353,5 @@ def package(projects, context):
         "publishedDate": changed.isoformat(timespec="seconds"),
         "publisher": {"name": clean(context["publisher"].name)},
         "license": context["publisher"].license,
-        "projects": [project_record(project, context) for project in projects],
+        "projects": records,
     }

@@ -299,6 +299,7 @@ def test_one_project_costs_the_same_queries_whatever_its_money_and_results(api, 
     for n in range(count):
         # The investor takes part; the receiver is named only on the transaction (its own party).
         organisation = f.ParticipantFactory(project=project).organisation
+        f.LocationFactory(project=project)
         BudgetFactory(
             project=project, period_start=datetime.date(2020 + n, 1, 1), period_end=datetime.date(2020 + n, 12, 31)
         )
@@ -310,10 +311,12 @@ def test_one_project_costs_the_same_queries_whatever_its_money_and_results(api, 
         IndicatorValue.objects.create(
             indicator=indicator, period_start=START, period_end=END, value=n, publication=Publication.PUBLISHED
         )
-    # The project (working group and commission joined), participants, locations, sectors,
-    # documents, budgets, published transactions, results, indicators, published values and the
-    # default commission (the publisher's name).
-    with django_assert_num_queries(11):
+    # The project (working group and commission joined), participants, published transactions,
+    # the organisations of both (with their countries), locations, their countries, sectors,
+    # documents, budgets, published values, indicators, results and the default commission
+    # (the publisher's name).
+    with django_assert_num_queries(13):
         found = record(api, "KZUZ-740")
     assert len(found["transactions"]) == count and len(found["metrics"]) == count
+    assert len(found["locations"]) == count
     assert sum("address" in party for party in found["parties"]) == 2 * count
