@@ -14,15 +14,18 @@ XML_LANG = "xml:lang"
 # libxml2's escaping: text escapes <, > and & (and a carriage return, which a parser would
 # otherwise read as a line end); attribute values also escape the quote and the other blanks.
 ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
-TEXT_SPECIAL = re.compile("[&<>\r]")
-ATTRIBUTE_SPECIAL = re.compile('[&<>"\n\r\t]')
+# Characters XML 1.0 cannot carry at all (control characters, U+FFFE, U+FFFF, lone surrogates):
+# dropped, so that a stray one pasted into a title never makes the whole file unreadable.
+NOT_XML = "\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff"
+TEXT_SPECIAL = re.compile(f"[&<>\r{NOT_XML}]")
+ATTRIBUTE_SPECIAL = re.compile(f'[&<>"\n\r\t{NOT_XML}]')
 
 
 def escaped(text, special):
     # Most texts have nothing to escape: one search, and no new string.
     if special.search(text) is None:
         return text
-    return special.sub(lambda match: ESCAPES[match.group()], text)
+    return special.sub(lambda match: ESCAPES.get(match.group(), ""), text)
 
 
 class Element:

@@ -429,6 +429,11 @@ def test_the_iati_writer_writes_what_lxml_writes(api):
         sub(tree, "empty")
         sub(sub(tree, "outer"), "inner", {"a": "1", "b": "2"}).text = ""
     assert xmltext.tostring(ours) == etree.tostring(theirs, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    # A control character (which lxml refuses outright) is dropped: the file stays well-formed.
+    stray = xmltext.Element("root", {"note": "a\x0bb"})
+    xmltext.SubElement(stray, "narrative").text = "Line\x00one\x1f"
+    parsed = etree.fromstring(xmltext.tostring(stray))
+    assert (parsed.get("note"), parsed.find("narrative").text) == ("ab", "Lineone")
     with pytest.raises(ValueError, match="both text and children"):
         mixed = xmltext.Element("mixed")
         mixed.text = "text"
