@@ -467,10 +467,26 @@ class ExchangeRateQuerySet(RefreshingQuerySet):
 # --- results: indicators on track -------------------------------------------------------------
 
 
-class IndicatorValueQuerySet(models.QuerySet):
+class IndicatorValueQuerySet(RefreshingQuerySet):
+    """Bulk writes of indicator values refresh their indicators' stored latest actual, as saves do."""
+
+    def refresh_keys(self):
+        return self.order_by().values_list("indicator", flat=True).distinct()
+
+    @staticmethod
+    def refresh_after(indicator_ids):
+        from . import stored_figures
+
+        stored_figures.refresh_indicators(set(indicator_ids))
+
     def published(self):
         """Values the public sees: published, of a published project."""
         return self.filter(publication=PUBLISHED, indicator__result__project__publication=PUBLISHED)
+
+    def actuals(self):
+        """The values an indicator's actual may be: published and with a number, newest period first
+        (the higher key first within one period end)."""
+        return self.filter(publication=PUBLISHED, value__isnull=False).order_by("-period_end", "-pk")
 
 
 # What `IndicatorQuerySet.with_status()` says of an indicator.
@@ -478,6 +494,37 @@ ON_TRACK, OFF_TRACK, NO_DATA = "on_track", "off_track", "no_data"
 
 
 class IndicatorQuerySet(models.QuerySet):
+    @staticmethod
+    def latest_actual():
+        """{field: expression} of the latest published actual of the outer query's indicator,
+        whatever the day (IndicatorValueQuerySet.actuals): what Indicator stores as `latest_value`
+        and `latest_period_end`, for an annotation or an update."""
+        from .models import IndicatorValue
+
+        latest = IndicatorValue.objects.actuals().filter(indicator=OuterRef("pk"))
+        return {
+            "latest_value": Subquery(
+                latest.values("value")[:1], output_field=models.DecimalField(max_digits=20, decimal_places=4)
+            ),
+            "latest_period_end": Subquery(latest.values("period_end")[:1], output_field=models.DateField()),
+        }
+
+    def computed_latest(self):
+        """Annotate `computed_value` and `computed_period_end` (the latest actual computed from the
+        values) and `stored_fresh`, whether the stored fields hold the same."""
+        latest = self.latest_actual()
+        both_null = {"latest_value": "computed_value", "latest_period_end": "computed_period_end"}
+        same = Q()
+        for stored, computed in both_null.items():
+            same &= Q(**{stored: F(computed)}) | Q(**{f"{stored}__isnull": True, f"{computed}__isnull": True})
+        return self.annotate(
+            computed_value=latest["latest_value"], computed_period_end=latest["latest_period_end"]
+        ).annotate(
+            stored_fresh=models.Case(
+                models.When(same, then=Value(True)), default=Value(False), output_field=models.BooleanField()
+            )
+        )
+
     def with_status(self, as_of=None):
         """Annotate `actual` (the latest published value whose period ended by `as_of`, today by
         default), `progress` and `elapsed` (0–100) and `track` (ON_TRACK, OFF_TRACK or NO_DATA).
@@ -493,12 +540,15 @@ class IndicatorQuerySet(models.QuerySet):
 
         day = Value(_today(as_of), output_field=models.DateField())
         number = models.DecimalField(max_digits=20, decimal_places=4)
-        latest = (
-            IndicatorValue.objects.filter(
-                indicator=OuterRef("pk"), publication=PUBLISHED, period_end__lte=day, value__isnull=False
-            )
-            .order_by("-period_end", "-pk")
-            .values("value")[:1]
+        ended = IndicatorValue.objects.actuals().filter(indicator=OuterRef("pk"), period_end__lte=day)
+        # The stored latest actual (computed_latest) is the answer whenever its period ended by the
+        # day; only an indicator with a value for a later period looks further back. The database
+        # evaluates CASE branches lazily, so the subquery runs for those rows alone.
+        actual = models.Case(
+            models.When(latest_period_end__lte=day, then=F("latest_value")),
+            models.When(latest_period_end__isnull=True, then=Value(None, output_field=number)),
+            default=Subquery(ended.values("value")[:1], output_field=number),
+            output_field=number,
         )
         baseline = Coalesce(F("baseline_value"), Value(0), output_field=number)
         share = Cast(Divide(F("actual") - baseline, NullIf(F("target_value") - baseline, 0)), models.FloatField())
@@ -507,7 +557,7 @@ class IndicatorQuerySet(models.QuerySet):
         # PostgreSQL's GREATEST and LEAST skip NULLs where SQLite's give NULL: test for them first.
         unknown = Q(actual__isnull=True) | Q(target_value__isnull=True) | Q(target_value=baseline)
         undated = Q(baseline_date__isnull=True) | Q(target_date__isnull=True)
-        return self.annotate(actual=Subquery(latest, output_field=number)).annotate(
+        return self.annotate(actual=actual).annotate(
             progress=models.Case(
                 models.When(unknown, then=Value(None, output_field=models.FloatField())),
                 default=100.0 * Least(Greatest(share, Value(0.0)), Value(1.0)),

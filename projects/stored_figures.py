@@ -162,3 +162,34 @@ def _normal(name, value):
     if name in MONEY_FIELDS:
         return round(float(value), 6)
     return value
+
+
+# --- indicators: the latest published actual, which `IndicatorQuerySet.with_status` reads ----------
+
+
+def refresh_indicators(indicator_ids=None):
+    """Store the latest published actual of these indicators (every one when None) in one UPDATE;
+    returns how many. Called in the transaction of every write to their values."""
+    from .models import Indicator
+
+    if indicator_ids is None:
+        count = Indicator.objects.update(**Indicator.objects.latest_actual())
+    else:
+        indicator_ids = sorted({pk for pk in indicator_ids if pk is not None})
+        count = 0
+        for start in range(0, len(indicator_ids), BATCH):  # within SQLite's limit of query parameters
+            batch = Indicator.objects.filter(pk__in=indicator_ids[start : start + BATCH])
+            count += batch.update(**Indicator.objects.latest_actual())
+        if not count:
+            return 0
+    # A queryset update sends no model signals: tell the page cache that figures changed.
+    bump_on_commit()
+    return count
+
+
+def stale_indicators():
+    """Indicators whose stored latest actual differs from the one computed now (none, when all is well)."""
+    from .models import Indicator
+
+    differing = Indicator.objects.computed_latest().filter(stored_fresh=False)
+    return list(differing.order_by("pk").values_list("pk", flat=True))

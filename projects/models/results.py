@@ -7,12 +7,13 @@ through the same review as a progress update; only published values are public.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from partnership.models import TimeStamped, date_order_check
 
+from .. import stored_figures
 from ..querysets import IndicatorQuerySet, IndicatorValueQuerySet
 from .base import Publication
 from .portfolio import Project
@@ -74,6 +75,10 @@ class Indicator(TimeStamped):
     target_value = models.DecimalField(_("target value"), **DECIMAL, null=True, blank=True)
     target_date = models.DateField(_("target date"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # The latest published actual whatever the day (IndicatorQuerySet.latest_actual), kept by the
+    # writes to the values (projects.stored_figures.refresh_indicators) for with_status to read.
+    latest_value = models.DecimalField(_("latest value"), **DECIMAL, null=True, blank=True, editable=False)
+    latest_period_end = models.DateField(_("end of the latest period"), null=True, blank=True, editable=False)
 
     objects = IndicatorQuerySet.as_manager()
 
@@ -93,6 +98,14 @@ class Indicator(TimeStamped):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            adding = self._state.adding
+            super().save(*args, **kwargs)
+            # An instance read before its values last changed has written back a stale actual.
+            if not adding:
+                stored_figures.refresh_indicators([self.pk])
 
     def clean(self):
         errors = {}
@@ -174,6 +187,21 @@ class IndicatorValue(TimeStamped):
 
     def __str__(self):
         return f"{self.indicator} {self.period_start:%d.%m.%Y}–{self.period_end:%d.%m.%Y}"
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            moved_from = None
+            if self.pk:
+                moved_from = IndicatorValue.objects.filter(pk=self.pk).values_list("indicator", flat=True).first()
+            super().save(*args, **kwargs)
+            stored_figures.refresh_indicators({self.indicator_id, moved_from})
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            indicator_id = self.indicator_id
+            result = super().delete(*args, **kwargs)
+            stored_figures.refresh_indicators([indicator_id])
+            return result
 
     def get_absolute_url(self):
         return self.indicator.result.get_absolute_url()

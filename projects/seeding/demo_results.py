@@ -10,6 +10,7 @@ import datetime
 import random
 from decimal import Decimal
 
+from .. import stored_figures
 from ..models import Indicator, IndicatorValue, Project, Publication, Result
 
 BATCH = 1000
@@ -145,4 +146,6 @@ def add_results(plans, today):
         closed_at = project.jobs_created if project.status == Project.Status.CLOSED else None
         values += _values(rng, indicator, _periods(project.planned_start, today), measure, lag, project, closed_at)
     IndicatorValue.objects.bulk_create(values, batch_size=BATCH)
+    # bulk_create skips IndicatorValue.save(): store each indicator's latest actual here.
+    stored_figures.refresh_indicators(indicator.pk for indicator in indicators)
     return len(values)

@@ -14,7 +14,7 @@ from projects.models import Project
 class Command(BaseCommand):
     help = (
         "Recompute every project's stored figures (progress, task weights, overdue tasks, USD equivalent) "
-        "from its tasks and the exchange rates. Safe to run at any time and more than once; run it daily "
+        "from its tasks and the exchange rates, and every indicator's latest published actual. Safe to run at any time and more than once; run it daily "
         "(cron or a systemd timer) so that tasks that fell due yesterday count as overdue today."
     )
 
@@ -51,6 +51,11 @@ class Command(BaseCommand):
         started = time.monotonic()
         count = stored_figures.refresh_all()
         self.stdout.write(f"Recomputed the figures of {count} project(s) in {time.monotonic() - started:.1f} s.")
+        started = time.monotonic()
+        count = stored_figures.refresh_indicators()
+        self.stdout.write(
+            f"Stored the latest published actual of {count} indicator(s) in {time.monotonic() - started:.1f} s."
+        )
 
     def check_stored(self):
         for label, differing in (
@@ -61,4 +66,11 @@ class Command(BaseCommand):
                 codes = Project.objects.filter(pk__in=differing).order_by("code").values_list("code", flat=True)
                 codes = list(codes[:20]) or [str(pk) for pk in sorted(differing)[:20]]  # deleted ones by id
                 raise CommandError(f"{len(differing)} project(s) have {label}: {', '.join(codes)}")
-        self.stdout.write("Every project's stored figures and dated snapshots match the ones computed now.")
+        differing = stored_figures.stale_indicators()
+        if differing:
+            shown = ", ".join(str(pk) for pk in differing[:20])
+            raise CommandError(f"{len(differing)} indicator(s) have a stale latest actual: ids {shown}")
+        self.stdout.write(
+            "Every project's stored figures and dated snapshots, and every indicator's latest actual, "
+            "match the ones computed now."
+        )
