@@ -512,36 +512,36 @@ TRACK_COUNTS = ("on_track", "off_track", "no_data", "count")
 def indicators_on_track(projects, as_of=None):
     """Indicators of `projects` on track, off track and without data on `as_of`
     (the rule of IndicatorQuerySet.with_status): in all, per working group and per sector, each
-    counted by one grouped query. An indicator of a project in two sectors counts in each.
+    counted by one query grouped by the track, so the rule is worked out once per indicator row.
+    An indicator of a project in two sectors counts in each.
     """
     from .models import Indicator
-    from .querysets import NO_DATA, OFF_TRACK, ON_TRACK
 
-    counts = {
-        "on_track": Count("pk", filter=Q(track=ON_TRACK)),
-        "off_track": Count("pk", filter=Q(track=OFF_TRACK)),
-        "no_data": Count("pk", filter=Q(track=NO_DATA)),
-        "count": Count("pk"),
-    }
     indicators = Indicator.objects.filter(result__project__in=projects.values("pk")).with_status(as_of).order_by()
-    everything = indicators.annotate(everything=Value(1)).values("everything").annotate(**counts)
-    totals = next(iter(everything), None) or dict.fromkeys(TRACK_COUNTS, 0)
+    everything = indicators.annotate(everything=Value(1))
+    (totals,) = _track_rows(everything, "everything", None) or [dict.fromkeys(TRACK_COUNTS, 0)]
     return {
         "as_of": as_of,
         "totals": {name: totals[name] for name in TRACK_COUNTS},
-        "by_working_group": _track_rows(indicators, "working_group", counts),
-        "by_sector": _track_rows(indicators, "sectors", counts),
+        "by_working_group": _track_rows(indicators, "result__project__working_group", "working_group"),
+        "by_sector": _track_rows(indicators, "result__project__sectors", "sectors"),
     }
 
 
-def _track_rows(indicators, field, counts):
-    path = f"result__project__{field}"
-    rows = indicators.values(path).annotate(**counts)
-    names = names_for(field, [row[path] for row in rows if row[path] is not None])
+def _track_rows(indicators, path, field):
+    """One row per value of `path` with its counts per track, as the database counted them."""
+    counted = {}
+    for row in indicators.values(path, "track").annotate(n=Count("pk")).order_by():
+        counts = counted.setdefault(row[path], dict.fromkeys(TRACK_COUNTS, 0))
+        counts[row["track"]] = row["n"]
+        counts["count"] += row["n"]
+    if field is None:
+        return list(counted.values())
+    names = names_for(field, [key for key in counted if key is not None])
     result = []
-    for row in rows:
-        key, name = names.get(row[path], (None, NO_VALUE[field]))
-        result.append({"key": key, "name": str(name), **{count: row[count] for count in TRACK_COUNTS}})
+    for value, counts in counted.items():
+        key, name = names.get(value, (None, NO_VALUE[field]))
+        result.append({"key": key, "name": str(name), **counts})
     return sorted(result, key=lambda row: (row["key"] is None, -row["count"], row["name"]))
 
 
