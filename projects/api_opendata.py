@@ -1,7 +1,7 @@
 """Open-data exports of the published portfolio: IATI 2.03 activity XML and OC4IDS 0.9.5 JSON.
 
 Real projects only unless `demo` asks otherwise (`demo=demo`: demo ones; `demo=` empty: all).
-Files hold at most 1,000 records; `page` walks them, with next and prev in the Link header and
+Files hold at most 250 records; `page` walks them, with next and prev in the Link header and
 the number of records in X-Total-Count. Errors are the API's JSON shape.
 """
 
@@ -159,7 +159,7 @@ class IATIActivities(ListExport):
     @extend_schema(
         operation_id="iati_activities",
         summary="IATI 2.03 activity XML of published projects",
-        description="Published real projects (demo ones when asked), 1,000 a file, ordered by code; "
+        description="Published real projects (demo ones when asked), 250 a file, ordered by code; "
         "each activity validates against the IATI 2.03 activity schema. Projects without any planned "
         "or actual date are left out (IATI needs one). Mappings: README, Open data.",
         tags=["open data"],
@@ -204,7 +204,7 @@ class OC4IDSProjects(ListExport):
     @extend_schema(
         operation_id="oc4ids_projects",
         summary="OC4IDS 0.9 project package of published projects",
-        description="Published real projects (demo ones when asked), 1,000 a package, ordered by code; "
+        description="Published real projects (demo ones when asked), 250 a package, ordered by code; "
         "validates against the OC4IDS 0.9.5 project package schema. Mappings: README, Open data.",
         tags=["open data"],
         parameters=[DEMO_PARAMETER, PAGE_PARAMETER],

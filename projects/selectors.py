@@ -518,12 +518,14 @@ def indicators_on_track(projects, as_of=None):
     from .models import Indicator
 
     indicators = Indicator.objects.filter(result__project__in=projects.values("pk")).with_status(as_of).order_by()
-    everything = indicators.annotate(everything=Value(1))
-    (totals,) = _track_rows(everything, "everything", None) or [dict.fromkeys(TRACK_COUNTS, 0)]
+    by_group = _track_rows(indicators, "result__project__working_group", "working_group")
+    # Every indicator is in exactly one working-group row ("no working group" included): the totals
+    # add up those rows rather than count every indicator again.
+    totals = {name: sum(row[name] for row in by_group) for name in TRACK_COUNTS}
     return {
         "as_of": as_of,
-        "totals": {name: totals[name] for name in TRACK_COUNTS},
-        "by_working_group": _track_rows(indicators, "result__project__working_group", "working_group"),
+        "totals": totals,
+        "by_working_group": by_group,
         "by_sector": _track_rows(indicators, "result__project__sectors", "sectors"),
     }
 
@@ -535,8 +537,6 @@ def _track_rows(indicators, path, field):
         counts = counted.setdefault(row[path], dict.fromkeys(TRACK_COUNTS, 0))
         counts[row["track"]] = row["n"]
         counts["count"] += row["n"]
-    if field is None:
-        return list(counted.values())
     names = names_for(field, [key for key in counted if key is not None])
     result = []
     for value, counts in counted.items():

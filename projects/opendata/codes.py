@@ -17,9 +17,10 @@ OC4IDS_PROJECT_SCHEMA = SCHEMAS / "oc4ids" / "project-schema.json"
 IATI_VERSION = "2.03"
 OC4IDS_VERSION = "0.9"  # the package's `version` is major.minor; the schema files are 0.9.5
 
-# Activities or projects in one file: IATI's guidance keeps published files well under 40 MB,
-# and the Registry's tools handle files of this many activities.
-PAGE_SIZE = 1000
+# Activities or projects in one file. IATI's guidance keeps published files well under 40 MB; 250 keep
+# a file near 2.5 MB and, as important, the memory a worker needs to make one near 40 MB (1,000 took
+# about 140 MB, which the worker kept).
+PAGE_SIZE = 250
 
 # Project.Status → IATI ActivityStatus (our statuses are that code list).
 IATI_ACTIVITY_STATUS = {

@@ -301,9 +301,9 @@ def test_drafts_never_reach_a_download(client, portfolio):
 @pytest.mark.parametrize("size", [10, 300])
 def test_export_query_counts_do_not_grow_with_the_portfolio(client, django_assert_num_queries, size, today):
     bulk_portfolio(size, today)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         book = workbook(client.get(url("projects:report") + "?format=xlsx"))
     assert summary(book["Summary"])["Projects"] == size
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(21):
         text = pdf_text(client.get(url("projects:report") + "?format=pdf"))
     assert re.search(rf"Projects {size}\b", text)

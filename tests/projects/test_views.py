@@ -604,8 +604,8 @@ def test_query_counts_do_not_grow_with_the_portfolio(client, django_assert_num_q
             url("projects:project-detail", slug=project.slug),
             13,
         ),  # + its results (1), money by year and transactions (3)
-        (url("projects:report"), 22),  # + directive follow-up (1), indicators on track (3), money (3)
-        (url("projects:report-workinggroup", slug=project.working_group.slug), 22),
+        (url("projects:report"), 21),  # + directive follow-up (1), indicators on track (2), money (3)
+        (url("projects:report-workinggroup", slug=project.working_group.slug), 21),
         (url("projects:project-map"), 3),
     ]
     for address, queries in pages:
