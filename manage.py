@@ -16,6 +16,14 @@ def main():
             "available on your PYTHONPATH environment variable? Did you "
             "forget to activate a virtual environment?"
         ) from exc
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 (loads the settings, so that their error is the one shown)
+    except ImproperlyConfigured as exc:
+        # Django would defer it and fail later with "Models aren't loaded yet", which hides the cause.
+        sys.exit(f"manage.py: {exc}\n(For local work, `make .env` writes a .env with DEBUG=1 and a key.)")
     execute_from_command_line(sys.argv)
 
 
