@@ -8,4 +8,8 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         # The portfolio's kinds of record join the publication workflow.
-        from . import workflow  # noqa: F401
+        from . import snapshots, workflow  # noqa: F401
+
+        # After django-simple-history's receiver (connected when translation.py registered the
+        # model), so a change of sectors alone finds its history row.
+        snapshots.connect()

@@ -12,8 +12,10 @@ Snapshots are derived from the history and nothing else, so they can always be r
   to them; `stored_figures.refresh` calls it in the transaction of every write that refreshes a
   project's figures (a task or project saved or deleted, bulk task updates and deletes), after
   django-simple-history has written that write's history row;
-- `sync_changed_since(moment)` catches up with history written by other paths (a change of sectors
-  alone, a project deleted): `recompute_figures` runs it daily;
+- `sectors_changed` does the same for a change of a project's sectors alone (admin, API or an
+  approved pending change all end in the same m2m signal, after the history row it writes);
+- `sync_changed_since(moment)` catches up with history written by any other path (a project
+  deleted, a raw SQL fix): `recompute_figures` runs it daily;
 - `rebuild()` drops and rebuilds them all (`recompute_figures --snapshots`; migration 0014 runs it
   once for the history recorded before snapshots existed).
 Days are local days of the default time zone, as `changes.day_start` counts them.
@@ -123,6 +125,26 @@ def sync(project_ids):
             task_ids = list(Task.history.filter(project__in=chunk).order_by().values_list("id", flat=True).distinct())
             TaskSnapshot.objects.filter(task_id__in=task_ids).delete()
             _insert(TaskSnapshot, _task_snapshots(TaskSnapshot, _task_rows(Task.history.filter(id__in=task_ids))))
+
+
+def sectors_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """m2m_changed of Project.sectors: django-simple-history has written the project's history row
+    for the new sectors (its receiver is connected first, when the model is registered), so
+    rebuild the snapshots of the projects concerned."""
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:
+        sync([instance.pk])
+    elif pk_set:
+        sync(pk_set)
+
+
+def connect():
+    from django.db.models.signals import m2m_changed
+
+    from .models import Project
+
+    m2m_changed.connect(sectors_changed, sender=Project.sectors.through, dispatch_uid="project-sector-snapshots")
 
 
 def changed_since(moment):

@@ -11,7 +11,7 @@ from modeltranslation.admin import TranslationStackedInline, TranslationTabularI
 
 from partnership.admin import DemoListFilter, TranslatedHistoryAdmin, badge, demo_column
 
-from .. import snapshots, workflow
+from .. import workflow
 from ..models import Document, ProgressUpdate, Project, ProjectLocation, ProjectParticipant, Task
 from ..models.portfolio import check_share_total
 from ..resources import ProjectResource
@@ -213,11 +213,6 @@ class ProjectAdmin(ScopedAdminMixin, WorkflowAdminMixin, ScopedFileTransferMixin
     def get_export_queryset(self, request):
         # A file row names the project's sectors: fetch them all at once, not per row.
         return super().get_export_queryset(request).prefetch_related("sectors")
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # A change of sectors is a history row of its own, written after the project's save.
-        snapshots.sync([form.instance.pk])
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)

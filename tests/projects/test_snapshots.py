@@ -100,9 +100,25 @@ def test_every_write_keeps_the_snapshots(today):
     assert not TaskSnapshot.objects.filter(task_id=other.pk).exists()  # deleted the day it was made
 
 
+def test_a_change_of_sectors_alone_keeps_the_snapshots(today):
+    project, other = f.ProjectFactory(), f.ProjectFactory()
+    sector = f.SectorFactory()
+    before = project.history.count()
+    project.sectors.set([sector])  # a history row of its own, after the project's save
+    assert project.history.count() == before + 1
+    assert snapshots.differing() == set()
+    current = ProjectSnapshot.objects.get(project_id=project.pk, valid_until=snapshots.FOREVER)
+    assert current.history_id == project.history.latest().history_id
+    sector.projects.add(other)  # from the sector's side
+    assert snapshots.differing() == set()
+    project.sectors.clear()
+    assert snapshots.differing() == set()
+
+
 def test_history_from_other_paths_is_caught_up_by_the_daily_recompute(today):
     project = f.ProjectFactory()
-    project.sectors.set([f.SectorFactory()])  # a history row of its own, written by no service
+    # A write that skipped the sync (a raw fix, a script): the project has no snapshot.
+    ProjectSnapshot.objects.filter(project_id=project.pk).delete()
     with pytest.raises(CommandError, match="dated snapshots"):
         call_command("recompute_figures", "--check", stdout=StringIO())
     call_command("recompute_figures", stdout=StringIO())
