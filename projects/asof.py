@@ -211,7 +211,7 @@ def materialize(day, projects=None, from_history=False):
     sources = {
         AsOfTaskState: task_rows.filter(overdue_task_q(day)).values("history_id"),
         AsOfTaskFigures: figures,
-        AsOfProjectState: states.values(
+        AsOfProjectState: states.order_by().values(
             "history_id", "usd_rate", "investment_usd", "task_weight", "done_weight", "overdue_tasks"
         ),
     }

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Greatest, Least, NullIf, Round
+from django.db.models.lookups import Exact, GreaterThanOrEqual, IsNull
 from django.utils import timezone
 
 PUBLISHED = "published"
@@ -527,54 +528,85 @@ class IndicatorQuerySet(models.QuerySet):
 
     def with_status(self, as_of=None):
         """Annotate `actual` (the latest published value whose period ended by `as_of`, today by
-        default), `progress` and `elapsed` (0–100) and `track` (ON_TRACK, OFF_TRACK or NO_DATA).
+        default), `progress` and `elapsed` (0–100) and `track` (ON_TRACK, OFF_TRACK or NO_DATA),
+        by the rule of `indicator_rule`.
 
-        The rule, defined here once: progress is (actual − baseline) / (target − baseline), held
-        between 0 and 100 % (an empty baseline counts as 0, so a yes/no indicator with target 1 is
-        done at 1). Elapsed is the share of the time from the baseline date to the target date that
-        has passed on `as_of`, 100 % when either date is missing. An indicator is on track when its
-        progress is at least the elapsed share, off track when below, and "no data" when it has no
-        published actual yet, no target, a target equal to its baseline, or is qualitative.
+        The stored latest actual (`latest_value`) is the answer whenever its period ended by the
+        day; only an indicator with a value for a later period looks further back, through a
+        subquery of its values (the database evaluates CASE branches lazily, so the subquery runs
+        for those rows alone). `track` applies the rule inside that subquery, so that counting
+        tracks runs it once per indicator rather than once for each use of the actual in the rule.
         """
         from .models import IndicatorValue
 
         day = Value(_today(as_of), output_field=models.DateField())
-        number = models.DecimalField(max_digits=20, decimal_places=4)
         ended = IndicatorValue.objects.actuals().filter(indicator=OuterRef("pk"), period_end__lte=day)
-        # The stored latest actual (computed_latest) is the answer whenever its period ended by the
-        # day; only an indicator with a value for a later period looks further back. The database
-        # evaluates CASE branches lazily, so the subquery runs for those rows alone.
         actual = models.Case(
             models.When(latest_period_end__lte=day, then=F("latest_value")),
-            models.When(latest_period_end__isnull=True, then=Value(None, output_field=number)),
-            default=Subquery(ended.values("value")[:1], output_field=number),
-            output_field=number,
+            models.When(latest_period_end__isnull=True, then=Value(None, output_field=INDICATOR_NUMBER)),
+            default=Subquery(ended.values("value")[:1], output_field=INDICATOR_NUMBER),
+            output_field=INDICATOR_NUMBER,
         )
-        baseline = Coalesce(F("baseline_value"), Value(0), output_field=number)
-        share = Cast(Divide(F("actual") - baseline, NullIf(F("target_value") - baseline, 0)), models.FloatField())
-        span = NullIf(DaysBetween(F("baseline_date"), F("target_date")), 0)
-        passed = Cast(Divide(DaysBetween(F("baseline_date"), day), span), models.FloatField())
-        # PostgreSQL's GREATEST and LEAST skip NULLs where SQLite's give NULL: test for them first.
-        unknown = Q(actual__isnull=True) | Q(target_value__isnull=True) | Q(target_value=baseline)
-        undated = Q(baseline_date__isnull=True) | Q(target_date__isnull=True)
-        return self.annotate(actual=actual).annotate(
-            progress=models.Case(
-                models.When(unknown, then=Value(None, output_field=models.FloatField())),
-                default=100.0 * Least(Greatest(share, Value(0.0)), Value(1.0)),
-                output_field=models.FloatField(),
-            ),
-            elapsed=models.Case(
-                models.When(undated, then=Value(100.0)),
-                default=100.0 * Least(Greatest(passed, Value(0.0)), Value(1.0)),
-                output_field=models.FloatField(),
-            ),
+        progress, elapsed, _track = indicator_rule(F("actual"), F, day)
+        stored_track = indicator_rule(F("latest_value"), F, day)[2]
+        earlier_track = indicator_rule(F("value"), OuterRef, day)[2]
+        return self.annotate(actual=actual, progress=progress, elapsed=elapsed).annotate(
             track=models.Case(
-                models.When(Q(progress__isnull=True) | Q(measure="qualitative"), then=Value(NO_DATA)),
-                models.When(progress__gte=F("elapsed"), then=Value(ON_TRACK)),
-                default=Value(OFF_TRACK),
+                models.When(latest_period_end__isnull=True, then=Value(NO_DATA)),
+                models.When(latest_period_end__lte=day, then=stored_track),
+                default=Coalesce(
+                    Subquery(ended.annotate(track=earlier_track).values("track")[:1]),
+                    Value(NO_DATA),
+                    output_field=models.CharField(),
+                ),
                 output_field=models.CharField(),
-            ),
+            )
         )
+
+
+INDICATOR_NUMBER = models.DecimalField(max_digits=20, decimal_places=4)
+
+
+def indicator_rule(actual, column, day):
+    """(progress, elapsed, track) expressions of an indicator whose latest actual is `actual` on
+    `day`, reading the indicator's own fields through `column` (F, or OuterRef from a subquery of
+    its values). The rule, defined here once:
+
+    Progress is (actual − baseline) / (target − baseline), held between 0 and 100 % (an empty
+    baseline counts as 0, so a yes/no indicator with target 1 is done at 1). Elapsed is the share
+    of the time from the baseline date to the target date that has passed on `day`, 100 % when
+    either date is missing. An indicator is on track when its progress is at least the elapsed
+    share, off track when below, and "no data" when it has no published actual yet, no target, a
+    target equal to its baseline, or is qualitative.
+    """
+    real = models.FloatField()
+    baseline = Coalesce(column("baseline_value"), Value(0), output_field=INDICATOR_NUMBER)
+    target = column("target_value")
+    share = Cast(Divide(actual - baseline, NullIf(target - baseline, 0)), real)
+    span = NullIf(DaysBetween(column("baseline_date"), column("target_date")), 0)
+    passed = Cast(Divide(DaysBetween(column("baseline_date"), day), span), real)
+    # PostgreSQL's GREATEST and LEAST skip NULLs where SQLite's give NULL: test for them first.
+    progress = models.Case(
+        models.When(IsNull(actual, True), then=Value(None, output_field=real)),
+        models.When(IsNull(target, True), then=Value(None, output_field=real)),
+        models.When(Exact(target, baseline), then=Value(None, output_field=real)),
+        default=100.0 * Least(Greatest(share, Value(0.0)), Value(1.0)),
+        output_field=real,
+    )
+    elapsed = models.Case(
+        models.When(IsNull(column("baseline_date"), True), then=Value(100.0)),
+        models.When(IsNull(column("target_date"), True), then=Value(100.0)),
+        default=100.0 * Least(Greatest(passed, Value(0.0)), Value(1.0)),
+        output_field=real,
+    )
+    track = models.Case(
+        models.When(Exact(column("measure"), Value("qualitative")), then=Value(NO_DATA)),
+        models.When(IsNull(progress, True), then=Value(NO_DATA)),
+        models.When(GreaterThanOrEqual(progress, elapsed), then=Value(ON_TRACK)),
+        default=Value(OFF_TRACK),
+        output_field=models.CharField(),
+    )
+    return progress, elapsed, track
 
 
 # --- money: budgets and transactions (projects/models/money.py) ----------------------------------
