@@ -244,6 +244,23 @@ DIMENSIONS = {
 }
 
 
+class AsOfSelection:
+    """For the summaries that take the directory's filters and `as_of`."""
+
+    def selected(self, as_of):
+        """The projects summed: published today, or (a past day) as they were when published then.
+
+        On a past day the filters, when any is given, select among the projects published today
+        by their present attributes, and the figures are those of their state then.
+        """
+        if not asof.is_past(as_of):
+            return Project.objects.filter(pk__in=self.filter_queryset(self.get_queryset()).values("pk"))
+        if not any(name in self.request.query_params for name in self.filterset_class.base_filters):
+            return asof.projects_on(as_of)
+        chosen = self.filter_queryset(self.get_queryset()).values("pk")  # annotated as the filters need
+        return asof.projects_on(as_of, Project.objects.filter(pk__in=chosen))
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="Portfolio totals and their breakdowns",
@@ -273,7 +290,7 @@ DIMENSIONS = {
         responses=serializers.CountryShareRowSerializer(many=True),
     ),
 )
-class SummaryViewSet(PublishedOnly, PublicViewSet):
+class SummaryViewSet(AsOfSelection, PublishedOnly, PublicViewSet):
     """Totals behind the progress reports, over the projects the directory's filters select."""
 
     queryset = Project.objects.all()
@@ -298,19 +315,6 @@ class SummaryViewSet(PublishedOnly, PublicViewSet):
         if self.action == "by_country":
             return serializers.CountryShareRowSerializer
         return serializers.SummarySerializer
-
-    def selected(self, as_of):
-        """The projects summed: published today, or (a past day) as they were when published then.
-
-        On a past day the filters, when any is given, select among the projects published today
-        by their present attributes, and the figures are those of their state then.
-        """
-        if not asof.is_past(as_of):
-            return Project.objects.filter(pk__in=self.filter_queryset(self.get_queryset()).values("pk"))
-        if not any(name in self.request.query_params for name in self.filterset_class.base_filters):
-            return asof.projects_on(as_of)
-        chosen = self.filter_queryset(self.get_queryset()).values("pk")  # annotated as the filters need
-        return asof.projects_on(as_of, Project.objects.filter(pk__in=chosen))
 
     def list(self, request, *args, **kwargs):
         as_of = parse_as_of(request)

@@ -21,7 +21,7 @@ from partnership.rest.viewsets import PublicViewSet, StaffWriteViewSet
 from partnership.serializers import ModelValidatingSerializer
 
 from . import filters, selectors
-from .api import AS_OF_PARAMETER, WorkflowActions, parse_as_of, workflow_schema
+from .api import AS_OF_PARAMETER, AsOfSelection, WorkflowActions, parse_as_of, workflow_schema
 from .models import Document, Indicator, IndicatorValue, Project, Result
 from .querysets import NO_DATA, OFF_TRACK, ON_TRACK, PUBLISHED
 from .serializers import WorkflowStateSerializer, project_ref
@@ -233,7 +233,7 @@ class IndicatorValueViewSet(WorkflowActions, PendingActions, StaffWriteViewSet):
         parameters=[AS_OF_PARAMETER],
     )
 )
-class IndicatorTrackViewSet(PublicViewSet):
+class IndicatorTrackViewSet(AsOfSelection, PublicViewSet):
     """Counts of indicators on track per working group and sector."""
 
     queryset = Project.objects.all()
@@ -251,6 +251,5 @@ class IndicatorTrackViewSet(PublicViewSet):
         return self.queryset.published().with_figures(parse_as_of(self.request))
 
     def list(self, request, *args, **kwargs):
-        projects = Project.objects.filter(pk__in=self.filter_queryset(self.get_queryset()).values("pk"))
         as_of = parse_as_of(request)
-        return Response(self.get_serializer(selectors.indicators_on_track(projects, as_of)).data)
+        return Response(self.get_serializer(selectors.indicators_on_track(self.selected(as_of), as_of)).data)

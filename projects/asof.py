@@ -26,6 +26,7 @@ from partnership.models import Sector
 
 from .changes import day_start, state_at
 from .models import (
+    AsOfIndicatorTrack,
     AsOfProjectState,
     AsOfTaskFigures,
     AsOfTaskState,
@@ -38,6 +39,7 @@ from .models import (
 )
 from .querysets import (
     PUBLISHED,
+    TRACK_FIELDS,
     USD,
     Divide,
     ProjectQuerySet,
@@ -129,6 +131,24 @@ class ProjectStateQuerySet(ProjectQuerySet):
         """The rows whose project was in `sector` then."""
         return self.filter(historicalproject_sectors__sector=sector)
 
+    def tracks_by(self, field):
+        """ProjectQuerySet.tracks_by on the day: each indicator's track from its values published
+        for periods ended by then, grouped by the working group and sectors its project has now
+        (results and indicators have no dated state)."""
+        from .models import Indicator
+
+        if not getattr(self, "_tracks_filled", False):
+            # Worked out once for the report's two groupings: the rule over every indicator, with
+            # its values of then, is most of the cost.
+            indicators = Indicator.objects.filter(result__project__in=self.values("id")).with_status(self.day)
+            rows = indicators.annotate(project_id=F("result__project")).order_by().values("id", "project_id", "track")
+            fill_temporary(AsOfIndicatorTrack, rows)
+            self._tracks_filled = True
+        path = {"working_group": "project__working_group", "sectors": "project__sectors"}[field]
+        counts = {track: Count("pk", filter=Q(track=track)) for track in TRACK_FIELDS.values()}
+        rows = AsOfIndicatorTrack.objects.order_by().values(path).annotate(**counts)
+        return [{"key": row.pop(path), **row} for row in rows]
+
     def totals_by(self, field, as_of=None, **measures):
         if field != "country":
             return super().totals_by(field, as_of, **measures)
@@ -215,23 +235,32 @@ def materialize(day, projects=None, from_history=False):
             "history_id", "usd_rate", "investment_usd", "task_weight", "done_weight", "overdue_tasks"
         ),
     }
-    with connection.cursor() as cursor:
-        if postgres:
+    if postgres:
+        with connection.cursor() as cursor:
             # JIT compiling the reports' many-expression aggregates cost seconds per query here,
             # more than it saved: off for this session.
             cursor.execute("SET jit = off")
-        for model, rows in sources.items():
-            table = connection.ops.quote_name(model._meta.db_table)
-            key = model._meta.pk.column
-            sql, params = rows.query.sql_with_params()  # after the previous table exists
-            cursor.execute(f"DROP TABLE IF EXISTS {'' if postgres else 'temp.'}{table}")
-            cursor.execute(f"CREATE TEMPORARY TABLE {table} AS {sql}", params)
-            cursor.execute(
-                f"CREATE UNIQUE INDEX {connection.ops.quote_name(model._meta.db_table + '_key')} ON {table} ({key})"
-            )
-            if postgres:
-                # Temporary tables are never analysed by autovacuum: give the planner their size.
-                cursor.execute(f"ANALYZE {table}")
+    for model, rows in sources.items():
+        fill_temporary(model, rows)  # in this order: each reads the one before
+
+
+def fill_temporary(model, rows):
+    """(Re)create the temporary table of the unmanaged `model` from the queryset `rows` (its
+    `values()` named as the model's columns), with a unique index on its key."""
+    connection = connections[rows.db]
+    postgres = connection.vendor == "postgresql"
+    table = connection.ops.quote_name(model._meta.db_table)
+    key = model._meta.pk.column
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {'' if postgres else 'temp.'}{table}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {table} AS {sql}", params)
+        cursor.execute(
+            f"CREATE UNIQUE INDEX {connection.ops.quote_name(model._meta.db_table + '_key')} ON {table} ({key})"
+        )
+        if postgres:
+            # Temporary tables are never analysed by autovacuum: give the planner their size.
+            cursor.execute(f"ANALYZE {table}")
 
 
 def _snapshot_rows(day, projects):

@@ -511,14 +511,12 @@ TRACK_COUNTS = ("on_track", "off_track", "no_data", "count")
 
 def indicators_on_track(projects, as_of=None):
     """Indicators of `projects` on track, off track and without data on `as_of`
-    (the rule of IndicatorQuerySet.with_status): in all, per working group and per sector, each
-    counted by one query grouped by the track, so the rule is worked out once per indicator row.
-    An indicator of a project in two sectors counts in each.
+    (the rule of IndicatorQuerySet.with_status): in all, per working group and per sector. Today
+    adds up the counts each project stores (ProjectFigures); a past day's projects
+    (projects.asof) count their indicators' values of then. An indicator of a project in two
+    sectors counts in each.
     """
-    from .models import Indicator
-
-    indicators = Indicator.objects.filter(result__project__in=projects.values("pk")).with_status(as_of).order_by()
-    by_group = _track_rows(indicators, "result__project__working_group", "working_group")
+    by_group = _track_rows(projects, "working_group")
     # Every indicator is in exactly one working-group row ("no working group" included): the totals
     # add up those rows rather than count every indicator again.
     totals = {name: sum(row[name] for row in by_group) for name in TRACK_COUNTS}
@@ -526,22 +524,19 @@ def indicators_on_track(projects, as_of=None):
         "as_of": as_of,
         "totals": totals,
         "by_working_group": by_group,
-        "by_sector": _track_rows(indicators, "result__project__sectors", "sectors"),
+        "by_sector": _track_rows(projects, "sectors"),
     }
 
 
-def _track_rows(indicators, path, field):
-    """One row per value of `path` with its counts per track, as the database counted them."""
-    counted = {}
-    for row in indicators.values(path, "track").annotate(n=Count("pk")).order_by():
-        counts = counted.setdefault(row[path], dict.fromkeys(TRACK_COUNTS, 0))
-        counts[row["track"]] = row["n"]
-        counts["count"] += row["n"]
-    names = names_for(field, [key for key in counted if key is not None])
+def _track_rows(projects, field):
+    """One row per value of `field` with its counts per track, as the database counted them."""
+    rows = projects.tracks_by(field)
+    names = names_for(field, [row["key"] for row in rows if row["key"] is not None])
     result = []
-    for value, counts in counted.items():
-        key, name = names.get(value, (None, NO_VALUE[field]))
-        result.append({"key": key, "name": str(name), **counts})
+    for row in rows:
+        key, name = names.get(row["key"], (None, NO_VALUE[field]))
+        counts = {track: row[track] for track in TRACK_COUNTS[:3]}
+        result.append({"key": key, "name": str(name), **counts, "count": sum(counts.values())})
     return sorted(result, key=lambda row: (row["key"] is None, -row["count"], row["name"]))
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from partnership.caching import bump_on_commit
 
 from . import snapshots
+from .querysets import TRACK_FIELDS
 
 FIELDS = (
     "task_weight",
@@ -25,7 +26,9 @@ FIELDS = (
     "budget_usd",
     "committed_usd",
     "disbursed_usd",
+    *TRACK_FIELDS,
 )
+COUNTS = ("task_weight", "done_weight", "overdue_tasks", *TRACK_FIELDS)
 MONEY_FIELDS = ("usd_rate", "investment_usd", "budget_usd", "committed_usd", "disbursed_usd")
 BATCH = 2000
 
@@ -67,9 +70,8 @@ def _store(batch):
     from .models import ProjectFigures
 
     for row in batch:
-        row.task_weight = row.task_weight or 0
-        row.done_weight = row.done_weight or 0
-        row.overdue_tasks = row.overdue_tasks or 0
+        for name in COUNTS:
+            setattr(row, name, getattr(row, name) or 0)
     ProjectFigures.objects.bulk_create(
         batch,
         update_conflicts=True,
@@ -156,7 +158,7 @@ def stale():
 
 def _normal(name, value):
     if value is None:
-        return 0 if name in ("task_weight", "done_weight", "overdue_tasks") else None
+        return 0 if name in COUNTS else None
     if name == "progress":
         return round(float(value), 6)
     if name in MONEY_FIELDS:
@@ -167,24 +169,42 @@ def _normal(name, value):
 # --- indicators: the latest published actual, which `IndicatorQuerySet.with_status` reads ----------
 
 
-def refresh_indicators(indicator_ids=None):
-    """Store the latest published actual of these indicators (every one when None) in one UPDATE;
-    returns how many. Called in the transaction of every write to their values."""
+def refresh_indicators(indicator_ids=None, projects=(), counts=True):
+    """Store the latest published actual of these indicators (every one when None) in one UPDATE,
+    then the counts per track of their projects (and of `projects`, ids: a result moved away);
+    returns how many indicators. Called in the transaction of every write to indicators and their
+    values. With None, or without `counts`, the projects are left to `refresh_all` (which
+    `recompute_figures` and the demo loader run next).
+    """
     from .models import Indicator
 
+    # A plain queryset: IndicatorQuerySet.update would refresh the projects once more.
+    indicators = models.QuerySet(Indicator)
     if indicator_ids is None:
-        count = Indicator.objects.update(**Indicator.objects.latest_actual())
+        count = indicators.update(**Indicator.objects.latest_actual())
     else:
         indicator_ids = sorted({pk for pk in indicator_ids if pk is not None})
-        count = 0
+        count, owners = 0, set(projects)
         for start in range(0, len(indicator_ids), BATCH):  # within SQLite's limit of query parameters
-            batch = Indicator.objects.filter(pk__in=indicator_ids[start : start + BATCH])
+            batch = indicators.filter(pk__in=indicator_ids[start : start + BATCH])
             count += batch.update(**Indicator.objects.latest_actual())
+            owners.update(batch.values_list("result__project", flat=True))
+        if counts:
+            refresh_indicator_counts(owners)
         if not count:
             return 0
     # A queryset update sends no model signals: tell the page cache that figures changed.
     bump_on_commit()
     return count
+
+
+def refresh_indicator_counts(project_ids):
+    """Refresh the figures, counts per track among them, of these projects (ids; None ignored)."""
+    from .models import Project
+
+    project_ids = {pk for pk in project_ids if pk is not None}
+    if project_ids:
+        refresh(Project.objects.filter(pk__in=project_ids), history=False)
 
 
 def stale_indicators():

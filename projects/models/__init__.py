@@ -1,6 +1,13 @@
 """The portfolio: joint projects, who takes part, where they are, and how far they have got."""
 
-from .asof import AsOfProjectState, AsOfTaskFigures, AsOfTaskState, ProjectSnapshot, TaskSnapshot  # noqa: F401
+from .asof import (  # noqa: F401
+    AsOfIndicatorTrack,
+    AsOfProjectState,
+    AsOfTaskFigures,
+    AsOfTaskState,
+    ProjectSnapshot,
+    TaskSnapshot,
+)
 from .base import PERCENT, Confidence, Publication, percent_check  # noqa: F401
 from .money import Budget, Transaction  # noqa: F401
 from .portfolio import Organisation, Project, ProjectLocation, ProjectParticipant  # noqa: F401

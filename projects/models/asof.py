@@ -67,6 +67,22 @@ class AsOfTaskFigures(models.Model):
         return str(self.project_id)
 
 
+class AsOfIndicatorTrack(models.Model):
+    """Each indicator of the projects reported on a past day, with its track then: filled once per
+    report (ProjectStateQuerySet.tracks_by) and grouped by working group and by sector."""
+
+    id = models.BigIntegerField(primary_key=True)
+    project = models.ForeignKey("projects.Project", db_constraint=False, on_delete=models.DO_NOTHING, related_name="+")
+    track = models.CharField(max_length=10)
+
+    class Meta:
+        managed = False
+        db_table = "projects_asof_indicator_track"
+
+    def __str__(self):
+        return f"{self.id} {self.track}"
+
+
 # --- dated snapshots, kept on every write (see projects.snapshots) ---------------------------------
 
 FOREVER = datetime.date.max  # valid_until of a state that still holds

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from partnership.models import TimeStamped, date_order_check
 
 from .. import stored_figures
-from ..querysets import IndicatorQuerySet, IndicatorValueQuerySet
+from ..querysets import IndicatorQuerySet, IndicatorValueQuerySet, ResultQuerySet
 from .base import Publication
 from .portfolio import Project
 from .work import Document
@@ -37,6 +37,8 @@ class Result(TimeStamped):
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    objects = ResultQuerySet.as_manager()
+
     class Meta:
         ordering = ["project", "order", "pk"]
         verbose_name = _("result")
@@ -44,6 +46,23 @@ class Result(TimeStamped):
 
     def __str__(self):
         return self.title
+
+    # A result carries its indicators: moving or deleting it moves its projects' counts per track.
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            moved_from = (
+                Result.objects.filter(pk=self.pk).values_list("project", flat=True).first() if self.pk else None
+            )
+            super().save(*args, **kwargs)
+            if moved_from is not None and moved_from != self.project_id:
+                stored_figures.refresh_indicator_counts([moved_from, self.project_id])
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            project_id = self.project_id
+            deleted = super().delete(*args, **kwargs)
+            stored_figures.refresh_indicator_counts([project_id])
+            return deleted
 
     def get_absolute_url(self):
         return self.project.get_absolute_url() + f"#result-{self.pk}"
@@ -101,11 +120,20 @@ class Indicator(TimeStamped):
 
     def save(self, *args, **kwargs):
         with transaction.atomic():
-            adding = self._state.adding
+            moved_from = None
+            if self.pk:
+                moved_from = Indicator.objects.filter(pk=self.pk).values_list("result__project", flat=True).first()
             super().save(*args, **kwargs)
-            # An instance read before its values last changed has written back a stale actual.
-            if not adding:
-                stored_figures.refresh_indicators([self.pk])
+            # An instance read before its values last changed has written back a stale actual, and
+            # a new or changed indicator (baseline, target, dates) moves its project's counts per track.
+            stored_figures.refresh_indicators([self.pk], projects=[moved_from])
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            project_id = self.result.project_id
+            deleted = super().delete(*args, **kwargs)
+            stored_figures.refresh_indicator_counts([project_id])
+            return deleted
 
     def clean(self):
         errors = {}

@@ -333,7 +333,12 @@ class ProjectFigures(models.Model):
     budget_usd = models.DecimalField(_("budget (USD)"), max_digits=20, decimal_places=2, null=True, blank=True)
     committed_usd = models.DecimalField(_("committed (USD)"), max_digits=20, decimal_places=2, null=True, blank=True)
     disbursed_usd = models.DecimalField(_("disbursed (USD)"), max_digits=20, decimal_places=2, null=True, blank=True)
-    computed_on = models.DateField(_("computed on"), help_text=_("The day overdue tasks were counted for."))
+    indicators_on_track = models.PositiveIntegerField(_("indicators on track"), default=0)
+    indicators_off_track = models.PositiveIntegerField(_("indicators off track"), default=0)
+    indicators_no_data = models.PositiveIntegerField(_("indicators without data"), default=0)
+    computed_on = models.DateField(
+        _("computed on"), help_text=_("The day overdue tasks and indicators on track were counted for.")
+    )
 
     class Meta:
         verbose_name = _("project figures")

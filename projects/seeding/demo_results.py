@@ -146,6 +146,7 @@ def add_results(plans, today):
         closed_at = project.jobs_created if project.status == Project.Status.CLOSED else None
         values += _values(rng, indicator, _periods(project.planned_start, today), measure, lag, project, closed_at)
     IndicatorValue.objects.bulk_create(values, batch_size=BATCH)
-    # bulk_create skips IndicatorValue.save(): store each indicator's latest actual here.
-    stored_figures.refresh_indicators(indicator.pk for indicator in indicators)
+    # bulk_create skips IndicatorValue.save(): store each indicator's latest actual here (the
+    # projects' counts per track follow in the loader's refresh_all).
+    stored_figures.refresh_indicators((indicator.pk for indicator in indicators), counts=False)
     return len(values)

@@ -202,7 +202,7 @@ class ReportView(report_delivery.ExportDelivery, DemoScope, TemplateView):
             "stale_days": settings.STALE_UPDATE_DAYS,
             "directives": directives,
             "directive_rows": directive_rows,
-            "indicator_track": selectors.indicators_on_track(reported, as_of),
+            "indicator_track": selectors.indicators_on_track(projects, as_of),
             "directive_followup": directive_follow_up(
                 self.directives(subject), as_of, scope={self.scope: getattr(subject, "slug", "")}
             ),
