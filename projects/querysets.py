@@ -74,6 +74,12 @@ def overdue_task_q(on=None):
     )
 
 
+def progress_of(done="done_weight", weight="task_weight"):
+    """Progress, 0–100: the share of the task weight done (NULL without tasks), from two columns
+    or annotations."""
+    return models.ExpressionWrapper(100.0 * F(done) / NullIf(F(weight), 0), output_field=models.FloatField())
+
+
 def _sum_subquery(queryset, field):
     """A scalar subquery summing `field` over `queryset` (already filtered by OuterRef)."""
     return Subquery(
@@ -145,9 +151,10 @@ class ProjectQuerySet(models.QuerySet):
         """Annotate `usd_rate` and `investment_usd` (stored per project); NULL when no rate is known."""
         return self.annotate(usd_rate=F("figures__usd_rate"), investment_usd=F("figures__investment_usd"))
 
-    def computed_usd(self):
-        """`usd_rate` and `investment_usd` computed from the rate table: what `with_usd` stores."""
-        rate = usd_rate_subquery()
+    def computed_usd(self, rates=None):
+        """`usd_rate` and `investment_usd` computed from the rate table (or `rates`, those recorded
+        by a past day): what `with_usd` stores."""
+        rate = usd_rate_subquery(rates=rates)
         money = models.DecimalField(max_digits=20, decimal_places=2)
         return self.annotate(
             usd_rate=models.Case(
@@ -212,13 +219,7 @@ class ProjectQuerySet(models.QuerySet):
         return self.annotate(
             task_weight=Coalesce(_sum_subquery(tasks, "weight"), 0),
             done_weight=Coalesce(_sum_subquery(done, "weight"), 0),
-        ).annotate(
-            progress=models.ExpressionWrapper(
-                100.0 * F("done_weight") / NullIf(F("task_weight"), 0),
-                output_field=models.FloatField(),
-            ),
-            overdue_tasks=self._late_count(tasks, as_of),
-        )
+        ).annotate(progress=progress_of(), overdue_tasks=self._late_count(tasks, as_of))
 
     def with_schedule(self, as_of=None):
         """Annotate `elapsed` (share of planned duration passed, 0–100) and `behind_schedule`.

@@ -2,7 +2,9 @@
 
 from .asof import (  # noqa: F401
     AsOfIndicatorTrack,
+    AsOfProjectSector,
     AsOfProjectState,
+    AsOfRate,
     AsOfTaskFigures,
     AsOfTaskState,
     ProjectSnapshot,

@@ -10,32 +10,92 @@ import datetime
 
 from django.db import models
 
+from .base import Confidence
+from .portfolio import Project
+
 
 class AsOfProjectState(models.Model):
-    """The history row of each project that was its last when the day ended, with its figures then:
-    the USD rate and equivalent (rates as recorded by then) and its tasks' weight, weight done and
-    count overdue. Joined to the historical rows (`asof_state`) by every query of the request."""
+    """Each project as it stood when the day ended: a narrow copy of its history row then (the
+    columns the day's filters, groupings and sums read), priced with the rates recorded by then and
+    with its tasks' figures then. Every query of a past day's report reads this table alone, not
+    the wide history table (titles and texts in four languages), so each sum scans a few hundred
+    kilobytes. The full history row is the one of `history_id`."""
 
-    history = models.OneToOneField(
-        "projects.HistoricalProject",
-        primary_key=True,
-        db_column="history_id",
+    history_id = models.BigIntegerField(primary_key=True)  # the project's history row then
+    id = models.BigIntegerField()  # the project's
+    publication = models.CharField(max_length=20)
+    demo = models.BooleanField()
+    status = models.CharField(max_length=20, choices=Project.Status.choices)
+    confidence = models.CharField(max_length=20, choices=Confidence.choices)
+    working_group = models.ForeignKey(
+        "partnership.WorkingGroup",
+        null=True,
+        db_column="working_group",  # as `materialize` names it
         db_constraint=False,
         on_delete=models.DO_NOTHING,
-        related_name="asof_state",
+        related_name="+",
     )
+    investment_amount = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+    investment_currency = models.CharField(max_length=3)
+    jobs_planned = models.IntegerField(null=True)
+    jobs_created = models.IntegerField(null=True)
+    planned_start = models.DateField(null=True)
+    planned_end = models.DateField(null=True)
     usd_rate = models.DecimalField(max_digits=20, decimal_places=6, null=True)
     investment_usd = models.DecimalField(max_digits=20, decimal_places=2, null=True)
     task_weight = models.IntegerField()
     done_weight = models.IntegerField()
     overdue_tasks = models.IntegerField()
+    code = models.CharField(max_length=30)
 
     class Meta:
         managed = False
         db_table = "projects_asof_project_state"
 
     def __str__(self):
-        return str(self.history_id)
+        return f"{self.code} ({self.history_id})"
+
+
+class AsOfProjectSector(models.Model):
+    """The sectors of each project then (the m2m history saved with its history row)."""
+
+    m2m_history_id = models.BigIntegerField(primary_key=True)  # the m2m history row's
+    state = models.ForeignKey(
+        AsOfProjectState,
+        db_column="history",  # as `materialize` names them
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="sector_rows",
+    )
+    sector = models.ForeignKey(
+        "partnership.Sector", db_column="sector", db_constraint=False, on_delete=models.DO_NOTHING, related_name="+"
+    )
+
+    class Meta:
+        managed = False
+        db_table = "projects_asof_project_sector"
+
+    def __str__(self):
+        return f"{self.state_id} {self.sector_id}"
+
+
+class AsOfRate(models.Model):
+    """The exchange rates as recorded when the day ended (each rate's last history row then),
+    which price the projects' state then: a few rows, read once per project."""
+
+    history_id = models.BigIntegerField(primary_key=True)
+    currency = models.CharField(max_length=3)
+    date = models.DateField()
+    units_per_usd = models.DecimalField(max_digits=20, decimal_places=6)
+    demo = models.BooleanField()
+
+    class Meta:
+        managed = False
+        db_table = "projects_asof_rate"
+        indexes = [models.Index(fields=["currency", "date"], name="asof_rate_lookup")]
+
+    def __str__(self):
+        return f"{self.currency} {self.date}"
 
 
 class AsOfTaskState(models.Model):

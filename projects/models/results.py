@@ -211,7 +211,7 @@ class IndicatorValue(TimeStamped):
         verbose_name = _("indicator value")
         verbose_name_plural = _("indicator values")
         constraints = [date_order_check("period_start", "period_end", "indicator_value_period_order")]
-        indexes = [models.Index(fields=["indicator", "publication", "period_end"], name="indicator_value_latest")]
+        indexes = [models.Index(fields=["indicator", "publication", "period_end", "id"], name="indicator_value_latest")]
 
     def __str__(self):
         return f"{self.indicator} {self.period_start:%d.%m.%Y}–{self.period_end:%d.%m.%Y}"
