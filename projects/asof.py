@@ -30,7 +30,6 @@ from .models import (
     AsOfProjectState,
     AsOfRate,
     AsOfTaskFigures,
-    AsOfTaskState,
     ExchangeRate,
     Project,
     ProjectLocation,
@@ -69,9 +68,11 @@ class ProjectStateQuerySet(ProjectQuerySet):
     GROUPS = {**ProjectQuerySet.GROUPS, "sectors": "sector_rows__sector", "country": None}
     day = None
 
+    overdue = None  # the history ids of the tasks overdue then (`materialize` returns them)
+
     def _clone(self):
         clone = super()._clone()
-        clone.day = self.day
+        clone.day, clone.overdue = self.day, self.overdue
         return clone
 
     def with_usd(self):
@@ -86,9 +87,9 @@ class ProjectStateQuerySet(ProjectQuerySet):
         return self.with_progress()
 
     def task_rows(self):
-        """The tasks as they were then, of those overdue then (all a past day lists or filters by):
-        the rows `materialize` kept for this request."""
-        return Task.history.filter(history_id__in=AsOfTaskState.objects.values("history_id"))
+        """The tasks as they were then, of those overdue then (all a past day lists or filters by).
+        A subquery, not a temporary table: a report only counts them (from the task figures)."""
+        return Task.history.filter(history_id__in=self.overdue)
 
     def tasks(self):
         return super().tasks().select_related("project", "responsible_organisation")
@@ -183,14 +184,15 @@ STATISTICS = {AsOfProjectState: ("history_id", "id", "publication", "demo", "sta
 
 
 # What `materialize` fills, in this order (each reads the ones before).
-TEMP_TABLES = (AsOfRate, AsOfTaskState, AsOfTaskFigures, AsOfProjectState, AsOfProjectSector)
+TEMP_TABLES = (AsOfRate, AsOfTaskFigures, AsOfProjectState, AsOfProjectSector)
 
 
 def materialize(day, projects=None, from_history=False):
     """Fill the temporary tables with the state at the end of `day` (of `projects` only, if given):
     per project its task weight, weight done and count overdue on that day (cancelled tasks out);
-    each project's state then, priced with the rates recorded by then and with those figures; its
-    sectors then; and the tasks overdue then (the only tasks a past day lists).
+    each project's state then, priced with the rates recorded by then and with those figures; and
+    its sectors then. Returns the history ids of the tasks overdue then (a subquery, for
+    `ProjectStateQuerySet.task_rows`).
 
     The rows come from the dated snapshots (projects.snapshots), or with `from_history` from the
     change history itself (slow: for the tests that show both agree)."""
@@ -224,7 +226,6 @@ def materialize(day, projects=None, from_history=False):
         AsOfRate: state_at(ExchangeRate.history.all(), day_end(day)).values(
             "history_id", "currency", "date", "units_per_usd", "demo"
         ),
-        AsOfTaskState: task_rows.filter(overdue_task_q(day)).values("history_id"),
         AsOfTaskFigures: figures,
         AsOfProjectState: states.order_by().values(*STATE_COLUMNS, "usd_rate", "investment_usd", *TASK_FIGURES),
         AsOfProjectSector: sector_history.objects.filter(
@@ -238,6 +239,7 @@ def materialize(day, projects=None, from_history=False):
             cursor.execute("SET jit = off")
     for model in TEMP_TABLES:
         fill_temporary(model, sources[model], STATISTICS.get(model))
+    return task_rows.filter(overdue_task_q(day)).values("history_id")
 
 
 def fill_temporary(model, rows, statistics=None):
@@ -289,9 +291,9 @@ def projects_on(day, projects=None, from_history=False):
     `projects` (a Project queryset) limits the rows to those projects, for example to the ones a
     directory filter selects.
     """
-    materialize(day, projects, from_history)
+    overdue = materialize(day, projects, from_history)
     states = ProjectStateQuerySet(model=AsOfProjectState).filter(publication=PUBLISHED)
-    states.day = day
+    states.day, states.overdue = day, overdue
     return states
 
 

@@ -6,7 +6,6 @@ from .asof import (  # noqa: F401
     AsOfProjectState,
     AsOfRate,
     AsOfTaskFigures,
-    AsOfTaskState,
     ProjectSnapshot,
     TaskSnapshot,
 )

@@ -98,19 +98,6 @@ class AsOfRate(models.Model):
         return f"{self.currency} {self.date}"
 
 
-class AsOfTaskState(models.Model):
-    """The history row of each task overdue when the day ended, as it was then."""
-
-    history_id = models.BigIntegerField(primary_key=True)
-
-    class Meta:
-        managed = False
-        db_table = "projects_asof_task_state"
-
-    def __str__(self):
-        return str(self.history_id)
-
-
 class AsOfTaskFigures(models.Model):
     """Per project, its tasks then (cancelled ones out): weight, weight done and count overdue."""
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0018_asof_narrow_state'),
+        ('projects', '0017_asof_indicator_track'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
