@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from partnership.models import Country, Sector, WorkingGroup
 
+from . import stored_figures
 from .models import Confidence, Project, ProjectLocation, ProjectParticipant, Publication
 from .querysets import overdue_task_q
 
@@ -547,7 +548,7 @@ MONEY_COLUMNS = ("budget", "commitment", "disbursement", "expenditure", "incomin
 # Dimensions of the money totals → the field the stored per-project totals group on ("year" is
 # summed from the budget periods and transaction dates instead).
 MONEY_DIMENSIONS = {"working_group": "working_group", "sector": "sectors", "country": "country", "year": "year"}
-MONEY_TOTALS = ("budget_usd", "committed_usd", "disbursed_usd")
+MONEY_TOTALS = stored_figures.YEAR_FIELDS  # as stored per project and year
 
 
 def project_money(project):
@@ -599,11 +600,9 @@ def _empty_cell():
 def money_totals(projects, by):
     """USD totals of budgets, commitments and disbursements of `projects` per value of `by` (one
     of MONEY_DIMENSIONS), keys as clients see them; one grouped query (two for years)."""
-    from .models import Budget, Transaction
-
     field = MONEY_DIMENSIONS[by]
     if field == "year":
-        return _money_by_year(projects, Budget, Transaction)
+        return _money_by_year(projects)
     key = GROUP_KEYS.get(field, field)
     rows = projects.one_row_per_country() if field == "country" else projects
     rows = (
@@ -629,35 +628,23 @@ def money_totals(projects, by):
     return sorted(result, key=lambda row: (-(row["committed_usd"] or 0), row["name"]))
 
 
-def _money_by_year(projects, budget, transaction):
-    ids = projects.order_by().values("pk")
-    budgets = (
-        budget.objects.current()
-        .filter(project__in=ids)
-        .annotate(year=ExtractYear("period_start"))
+def _money_by_year(projects):
+    """money_totals by year: the stored money per project and year (stored_figures.computed_years
+    says what each year holds), added up in one query."""
+    from .models import ProjectMoneyYear
+
+    rows = (
+        ProjectMoneyYear.objects.filter(project__in=projects.order_by().values("pk"))
         .order_by()
         .values("year")
-        .annotate(budget_usd=Sum("amount_usd"))
+        .annotate(**{name: Sum(name) for name in MONEY_TOTALS})
+        .order_by("year")
     )
-    moves = (
-        transaction.objects.public()
-        .filter(project__in=ids)
-        .annotate(year=ExtractYear("date"))
-        .order_by()
-        .values("year")
-        .annotate(
-            committed_usd=Sum("amount_usd", filter=Q(kind="commitment")),
-            disbursed_usd=Sum("amount_usd", filter=Q(kind="disbursement")),
-        )
-    )
-    years = {}
-    for row in [*budgets, *moves]:
-        entry = years.setdefault(row["year"], dict.fromkeys(MONEY_TOTALS))
-        entry.update({name: value for name, value in row.items() if name in MONEY_TOTALS})
     # A year is not a set of projects: no project counts.
     return [
-        {"key": str(year), "name": str(year), "count": None, "with_money": None, **values}
-        for year, values in sorted(years.items())
+        {"key": str(row["year"]), "name": str(row["year"]), "count": None, "with_money": None}
+        | {name: row[name] for name in MONEY_TOTALS}
+        for row in rows
     ]
 
 

@@ -7,8 +7,11 @@ project. They are computed here with the same queryset expressions a past date u
 definition, only by staleness, which `recompute_figures --check` would show.
 """
 
+import itertools
+
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from partnership.caching import bump_on_commit
@@ -61,6 +64,7 @@ def refresh(projects, history=True):
             batch = []
     if batch:
         count += _store(batch)
+    _store_years(projects)
     # Upserts send no model signals: tell the page cache that figures changed.
     bump_on_commit()
     return count
@@ -79,6 +83,83 @@ def _store(batch):
         update_fields=[*FIELDS, "computed_on"],
     )
     return len(batch)
+
+
+# --- money per project and year (ProjectMoneyYear) -------------------------------------------------
+
+YEAR_FIELDS = ("budget_usd", "committed_usd", "disbursed_usd")
+
+
+def computed_years(project_ids, budget=None, transaction=None):
+    """{(project id, year): {budget_usd, committed_usd, disbursed_usd}} of the projects whose ids
+    `project_ids` (a subquery) gives: the USD of their budgets in force by the year their period
+    starts, and of their published commitments and disbursements by the year of their date. A
+    year with a budget or published transaction of any kind has a row; a sum with nothing priced
+    is None. Takes the models (Budget and Transaction by default) so that a data migration can
+    run it too."""
+    from .models import Budget, Transaction
+    from .querysets import PUBLISHED, in_force
+
+    budget, transaction = budget or Budget, transaction or Transaction
+    budgets = (
+        in_force(budget.objects.filter(project__in=project_ids))
+        .annotate(year=ExtractYear("period_start"))
+        .order_by()
+        .values("project", "year")
+        .annotate(budget_usd=Sum("amount_usd"))
+    )
+    moves = (
+        transaction.objects.filter(project__in=project_ids, publication=PUBLISHED)
+        .annotate(year=ExtractYear("date"))
+        .order_by()
+        .values("project", "year")
+        .annotate(
+            committed_usd=Sum("amount_usd", filter=Q(kind="commitment")),
+            disbursed_usd=Sum("amount_usd", filter=Q(kind="disbursement")),
+        )
+    )
+    years = {}
+    for rows in (budgets, moves):
+        for row in rows.iterator(chunk_size=BATCH):
+            entry = years.setdefault((row["project"], row["year"]), dict.fromkeys(YEAR_FIELDS))
+            entry.update({name: value for name, value in row.items() if name in YEAR_FIELDS})
+    return years
+
+
+def _store_years(projects):
+    """Replace the ProjectMoneyYear rows of these projects with the computed ones."""
+    from .models import ProjectMoneyYear
+
+    ids = projects.order_by().values("pk")
+    years = computed_years(ids)
+    ProjectMoneyYear.objects.filter(project__in=ids).delete()
+    rows = (ProjectMoneyYear(project_id=pk, year=year, **values) for (pk, year), values in years.items())
+    while batch := list(itertools.islice(rows, BATCH)):
+        # An upsert: a concurrent refresh of the same project may have written its rows since the delete.
+        ProjectMoneyYear.objects.bulk_create(
+            batch, update_conflicts=True, unique_fields=["project", "year"], update_fields=list(YEAR_FIELDS)
+        )
+
+
+def stale_years():
+    """Projects whose stored money per year differs from the one computed now."""
+    from .models import Project, ProjectMoneyYear
+
+    def normal(values):
+        return tuple(None if value is None else round(float(value), 2) for value in values)
+
+    expected = {
+        key: normal(values[name] for name in YEAR_FIELDS)
+        for key, values in computed_years(Project.objects.values("pk")).items()
+    }
+    stored = {
+        (row[0], row[1]): normal(row[2:])
+        for row in ProjectMoneyYear.objects.values_list("project", "year", *YEAR_FIELDS).iterator(chunk_size=BATCH)
+    }
+    return sorted(
+        {key[0] for key in expected.keys() ^ stored.keys()}
+        | {key[0] for key in expected.keys() & stored.keys() if expected[key] != stored[key]}
+    )
 
 
 def refresh_project(project_id):

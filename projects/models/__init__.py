@@ -13,4 +13,4 @@ from .base import PERCENT, Confidence, Publication, percent_check  # noqa: F401
 from .money import Budget, Transaction  # noqa: F401
 from .portfolio import Organisation, Project, ProjectLocation, ProjectParticipant  # noqa: F401
 from .results import Indicator, IndicatorValue, Result  # noqa: F401
-from .work import Document, ExchangeRate, ProgressUpdate, ProjectFigures, Task  # noqa: F401
+from .work import Document, ExchangeRate, ProgressUpdate, ProjectFigures, ProjectMoneyYear, Task  # noqa: F401

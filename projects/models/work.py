@@ -350,3 +350,26 @@ class ProjectFigures(models.Model):
 
     def __str__(self):
         return str(self.project_id)
+
+
+class ProjectMoneyYear(models.Model):
+    """A project's money in one calendar year, in USD: its budgets in force for periods starting
+    that year and its published commitments and disbursements dated that year (NULL: none, or
+    none priced). Kept with ProjectFigures by projects.stored_figures, so that a report adds up a
+    row per project and year instead of every budget and transaction."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="money_years", verbose_name=_("project")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    budget_usd = models.DecimalField(_("budget (USD)"), max_digits=20, decimal_places=2, null=True, blank=True)
+    committed_usd = models.DecimalField(_("committed (USD)"), max_digits=20, decimal_places=2, null=True, blank=True)
+    disbursed_usd = models.DecimalField(_("disbursed (USD)"), max_digits=20, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("project money in a year")
+        verbose_name_plural = _("project money per year")
+        constraints = [models.UniqueConstraint(fields=["project", "year"], name="project_money_year_unique")]
+
+    def __str__(self):
+        return f"{self.project_id} {self.year}"

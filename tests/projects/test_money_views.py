@@ -154,7 +154,8 @@ def test_api_money_summary_queries_do_not_grow(api, django_assert_num_queries, c
         LocationFactory(project=project, country=country)
         TransactionFactory(project=project)
         BudgetFactory(project=project)
-    for by, queries in (("working_group", 2), ("sector", 2), ("country", 2), ("year", 2)):
+    # One grouped query of the stored totals, and the names of the keys (a year needs none).
+    for by, queries in (("working_group", 2), ("sector", 2), ("country", 2), ("year", 1)):
         with django_assert_num_queries(queries):
             assert api.get(SUMMARY, {"by": by}).status_code == 200
 

@@ -61,6 +61,7 @@ class Command(BaseCommand):
     def check_stored(self):
         for label, differing in (
             ("stale figures", stored_figures.stale()),
+            ("stale money per year", stored_figures.stale_years()),
             ("dated snapshots that differ from the history", dated_snapshots.differing()),
         ):
             if differing:
