@@ -61,10 +61,14 @@ def test_every_money_write_keeps_the_years_in_step():
 
 def test_a_new_rate_moves_the_years_of_that_currency():
     project = f.ProjectFactory()
-    ExchangeRate.objects.create(currency="KZT", date=datetime.date(2024, 1, 1), units_per_usd=Decimal("500"), source="t")
+    ExchangeRate.objects.create(
+        currency="KZT", date=datetime.date(2024, 1, 1), units_per_usd=Decimal("500"), source="t"
+    )
     BudgetFactory(project=project, amount=Decimal("1000000"), currency="KZT")
     assert stored(project)[2025][0] == Decimal("2000.00")
-    ExchangeRate.objects.create(currency="KZT", date=datetime.date(2024, 6, 1), units_per_usd=Decimal("400"), source="t")
+    ExchangeRate.objects.create(
+        currency="KZT", date=datetime.date(2024, 6, 1), units_per_usd=Decimal("400"), source="t"
+    )
     assert stored(project)[2025][0] == Decimal("2500.00")
     assert_in_step()
 
