@@ -176,6 +176,8 @@ STATE_COLUMNS = (
     "jobs_created",
     "planned_start",
     "planned_end",
+    "planned_start_precision",
+    "planned_end_precision",
     "code",
 )
 TASK_FIGURES = ("task_weight", "done_weight", "overdue_tasks")

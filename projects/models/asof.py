@@ -41,6 +41,8 @@ class AsOfProjectState(models.Model):
     jobs_created = models.IntegerField(null=True)
     planned_start = models.DateField(null=True)
     planned_end = models.DateField(null=True)
+    planned_start_precision = models.CharField(max_length=5)
+    planned_end_precision = models.CharField(max_length=5)
     usd_rate = models.DecimalField(max_digits=20, decimal_places=6, null=True)
     investment_usd = models.DecimalField(max_digits=20, decimal_places=2, null=True)
     task_weight = models.IntegerField()

@@ -33,7 +33,7 @@ def project_money(project):
 
 
 @register.simple_tag
-def money_report(view, subject):
-    """USD totals of budgets, commitments and disbursements by year for the projects of a report."""
-    projects = view.projects(subject)
+def money_report(projects):
+    """USD totals of budgets, commitments and disbursements by year for the projects of a report
+    (on a past day, those published then: their budgets and transactions as recorded now)."""
     return {"rows": selectors.money_totals(projects, "year"), "totals": selectors.money_overall(projects)}

@@ -1,5 +1,7 @@
 """Progress reports for the commission, a working group or a sector, as of a date."""
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.conf import settings
 from django.shortcuts import get_object_or_404
@@ -104,8 +106,8 @@ class ReportView(report_delivery.ExportDelivery, DemoScope, TemplateView):
         return self.render_to_response(context)
 
     def get_context_data(self, **kwargs):
+        kwargs.setdefault("groups", WorkingGroup.objects.all())
         return super().get_context_data(
-            groups=WorkingGroup.objects.all(),
             sectors=Sector.objects.all(),
             portfolio=self.portfolio,
             demo_choice=self.demo_choice(),
@@ -156,20 +158,28 @@ class ReportView(report_delivery.ExportDelivery, DemoScope, TemplateView):
             {"key": key, "label": str(label), "value": count, "count": count, "text": str(count)}
             for key, label, count in figures["bands"]
         ]
+        groups = list(WorkingGroup.objects.all())  # also the page's links to their reports
+        names = {group.pk: group.name for group in groups}  # in the page's language
         by_group = [
             {
-                "label": row["working_group__name"] or _("no working group"),
+                "label": names.get(key) or _("no working group"),
                 "value": row["progress"],
                 "text": percent(row["progress"]),
             }
-            for row in figures["by_group"].values()
+            for key, row in figures["by_group"].items()
             if row["progress"] is not None
         ]
         directives = figures["directives"]
         directive_rows = [
             {"label": str(label), "count": directives[value]} for value, label in Directive.Status.choices
         ]
+        # What the links to the other reports and to the API keep of this one: the day and the demo choice.
+        carry = {"as_of": as_of.isoformat()} if asof.is_past(as_of) else {}
+        if demo := self.demo_choice():
+            carry["demo"] = demo
         context = {
+            "groups": groups,
+            "carry": urlencode(carry),
             "demo_count": figures["demo_count"],
             "as_of": as_of,
             "is_today": as_of == timezone.localdate(),
@@ -199,6 +209,7 @@ class ReportView(report_delivery.ExportDelivery, DemoScope, TemplateView):
                 commission_slug=self.kwargs.get("slug"),
             ),
             "by_participant_country": selectors.investment_by_participant_country(reported),
+            "reported": reported,  # the money by year adds up theirs
             "stale_days": settings.STALE_UPDATE_DAYS,
             "directives": directives,
             "directive_rows": directive_rows,

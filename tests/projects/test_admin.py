@@ -732,9 +732,18 @@ def test_every_model_of_both_apps_is_in_the_admin():
     from django.contrib import admin
 
     models = [m for app in ("partnership", "projects") for m in apps.get_app_config(app).get_models()]
-    # History, the stored figures, pending changes (reviewed on their record's page), the dated
-    # snapshots and the temporary as-of tables are kept by the application, never edited by staff.
-    derived = ("historical", "projectfigures", "pendingchange", "asof", "projectsnapshot", "tasksnapshot")
+    # History, the stored figures (and money per year), pending changes (reviewed on their record's
+    # page), the dated snapshots and the temporary as-of tables are kept by the application, never
+    # edited by staff.
+    derived = (
+        "historical",
+        "projectfigures",
+        "projectmoneyyear",
+        "pendingchange",
+        "asof",
+        "projectsnapshot",
+        "tasksnapshot",
+    )
     domain = [m for m in models if not m._meta.model_name.startswith(derived)]
     assert (
         len(domain) == 26

@@ -253,3 +253,55 @@ def test_indicators_on_track_count_the_projects_published_then(client, story):
     assert track["totals"] == {"on_track": 0, "off_track": 1, "no_data": 0, "count": 1}
     track = report(client, story["d"](1)).context["indicator_track"]
     assert track["totals"] == {"on_track": 1, "off_track": 1, "no_data": 0, "count": 2}
+
+
+def test_a_past_report_sums_the_money_of_that_days_projects_and_says_what_is_read_as_today(client, story):
+    """Found in a walk-through: the money by year of a past day's report added up today's projects."""
+    from tests.projects.money_factories import BudgetFactory
+    from tests.projects.test_results import make_indicator
+
+    d = story["d"]
+    make_indicator(story["a"], baseline_date=d(60), target_date=d(1))
+    BudgetFactory(project=story["a"], amount=Decimal("700"))
+    BudgetFactory(project=story["b"], amount=Decimal("90000"))  # Bravo: created after d(20)
+    past = report(client, d(20))
+    assert past.context["totals"]["count"] == 4
+    page = past.content.decode()
+    money = page[page.index('id="money-title"') :]
+    assert "700" in money and "90,000" not in money and "90,700" not in money
+    for note in ("participants", "directives", "indicators", "money"):
+        assert f'id="as-today-{note}"' in page
+    today_page = client.get(url("projects:report")).content.decode()
+    assert "90,700" in today_page[today_page.index('id="money-title"') :]
+    assert 'id="as-today-' not in today_page
+
+
+def test_a_past_report_links_to_the_other_reports_and_the_csv_of_the_same_day(client, story):
+    d = story["d"]
+    page = report(client, d(20)).content.decode()
+    day = d(20).isoformat()
+    assert f'{url("projects:report-workinggroup", slug=story["g1"].slug)}?as_of={day}"' in page
+    assert f'{url("projects:report-sector", slug=story["s1"].slug)}?as_of={day}"' in page
+    assert f"/api/v1/summary/by-country/?format=csv&amp;as_of={day}" in page
+    assert 'id="report-day"' in page and f"{d(20).year}" in page[page.index("<title>") : page.index("</title>")]
+    today_page = client.get(url("projects:report")).content.decode()
+    assert "?as_of=" not in today_page[today_page.index("report-scopes") : today_page.index("</details>")]
+
+
+def test_progress_by_working_group_names_the_groups_in_the_pages_language(client, story):
+    story["g1"].name_ru = "Группа один"
+    story["g1"].save()
+    for day in (story["d"](20), None):
+        response = client.get(url("projects:report", lang="ru") + (f"?as_of={day.isoformat()}" if day else ""))
+        labels = [row["label"] for row in response.context["by_group"]]
+        assert "Группа один" in labels and "Group one" not in labels, labels
+
+
+def test_a_past_project_page_shows_its_planned_dates_and_demo_notice_then(client, story):
+    a, d = story["a"], story["d"]
+    change(a, d(18), planned_start=datetime.date(2025, 3, 1), planned_end=datetime.date(2027, 6, 30), demo=True)
+    page = client.get(a.get_absolute_url() + f"?as_of={d(20).isoformat()}").content.decode()
+    assert 'id="state-demo"' not in page and "2027" not in page
+    page = client.get(a.get_absolute_url() + f"?as_of={d(16).isoformat()}").content.decode()
+    assert 'id="state-demo"' in page
+    assert "2027" in page[page.index('id="state-end"') :][:200]

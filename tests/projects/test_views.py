@@ -605,8 +605,8 @@ def test_query_counts_do_not_grow_with_the_portfolio(client, django_assert_num_q
         # + its results (1), money by year and transactions (3), the exchange rate its USD
         # equivalent used (1: a KZT project)
         (url("projects:project-detail", slug=project.slug), 14),
-        (url("projects:report"), 21),  # + directive follow-up (1), indicators on track (2), money (3)
-        (url("projects:report-workinggroup", slug=project.working_group.slug), 21),
+        (url("projects:report"), 20),  # + directive follow-up (1), indicators on track (2), money (2)
+        (url("projects:report-workinggroup", slug=project.working_group.slug), 20),
         (url("projects:project-map"), 3),
     ]
     for address, queries in pages:
