@@ -90,8 +90,10 @@ def page_url(request):
 
 
 def demo_notice(request, context):
-    """The page's demo-data notice as plain text, empty when no demo project is counted."""
-    return " ".join(strip_tags(render_to_string("includes/_demo_notice.html", context, request=request)).split())
+    """The page's demo-data notice as plain text, empty when no demo project is counted (without
+    the page's link to the real projects only, which a file cannot follow)."""
+    notice = render_to_string("includes/_demo_notice.html", {**context, "export": True}, request=request)
+    return " ".join(strip_tags(notice).split())
 
 
 def sources_note():

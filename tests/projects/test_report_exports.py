@@ -149,6 +149,7 @@ def test_xlsx_of_a_working_group_counts_only_its_projects_and_carries_the_demo_n
     assert summary(book["Summary"])["Projects"] == 3  # solar, wind and the demo project
     notes = dict(book["Sources and notes"].iter_rows(values_only=True))
     assert "1 of these projects is fictional" in notes["Demo data"]
+    assert "Show real projects only" not in notes["Demo data"]  # the page's link, which a file cannot follow
     assert any("fictional" in str(row[0]) for row in book["Summary"].iter_rows(values_only=True))
 
 
@@ -212,6 +213,7 @@ def test_pdf_says_when_demo_projects_are_counted(client, portfolio):
     f.ProjectFactory(code="DEMO-1", working_group=Project.objects.get(code="KZUZ-001").working_group, demo=True)
     text = pdf_text(client.get(url("projects:report") + "?format=pdf"))
     assert "1 of these projects is fictional, entered to demonstrate the tracker" in text
+    assert "Show real projects only" not in text
 
 
 @pytest.mark.parametrize("lang", ["kk", "uz"])
