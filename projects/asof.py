@@ -1,17 +1,16 @@
 """The portfolio as it stood at the end of a past day, read from the change history.
 
-`projects_on(day)` gives one historical row per project that was published when `day` ended,
-holding the status, confidence, amounts, working group and dates it had then (its sectors then
-are the historical m2m rows of that same row). The rows come as a `ProjectStateQuerySet`: a
-`ProjectQuerySet` over the historical table, so the report, the API summary and the breakdowns
-add them up with the same methods, and the same rules, as today's projects. Only what is read
-differs: tasks are their state at that moment (status, completed and due dates, weight), and
-USD equivalents use the exchange rates recorded by then. Today's figures keep their fast path
-(the stored ones); this module is only for a past day.
+`projects_on(day)` gives one row per project that was published when `day` ended, holding the
+status, confidence, amounts, working group and dates of its last history row then, priced with
+the exchange rates recorded by then and with its tasks' figures then (AsOfProjectState, a narrow
+temporary table filled once per request by `materialize`; its sectors then beside it). The rows
+come as a `ProjectStateQuerySet`, a `ProjectQuerySet`, so the report, the API summary and the
+breakdowns add them up with the same methods, and the same rules, as today's projects. Today's
+figures keep their fast path (the stored ones); this module is only for a past day.
 
 Not read from history: progress updates (a project is "without a recent update" on a past day
 from the updates published now and reported by then), places (the by-country breakdown uses
-the projects' places as recorded now) and directives.
+the projects' places as recorded now), participants' shares, money and directives.
 """
 
 import datetime
@@ -47,8 +46,6 @@ from .querysets import (
     progress_of,
 )
 
-MONEY = models.DecimalField(max_digits=20, decimal_places=2)
-
 
 def is_past(day):
     """Whether `day` asks for history (a past day) rather than today's stored figures."""
@@ -68,11 +65,11 @@ class ProjectStateQuerySet(ProjectQuerySet):
     GROUPS = {**ProjectQuerySet.GROUPS, "sectors": "sector_rows__sector", "country": None}
     day = None
 
-    overdue = None  # the history ids of the tasks overdue then (`materialize` returns them)
+    overdue_rows = None  # the history ids of the tasks overdue then (`materialize` returns them)
 
     def _clone(self):
         clone = super()._clone()
-        clone.day, clone.overdue = self.day, self.overdue
+        clone.day, clone.overdue_rows = self.day, self.overdue_rows
         return clone
 
     def with_usd(self):
@@ -89,7 +86,7 @@ class ProjectStateQuerySet(ProjectQuerySet):
     def task_rows(self):
         """The tasks as they were then, of those overdue then (all a past day lists or filters by).
         A subquery, not a temporary table: a report only counts them (from the task figures)."""
-        return Task.history.filter(history_id__in=self.overdue)
+        return Task.history.filter(history_id__in=self.overdue_rows)
 
     def tasks(self):
         return super().tasks().select_related("project", "responsible_organisation")
@@ -297,9 +294,9 @@ def projects_on(day, projects=None, from_history=False):
     `projects` (a Project queryset) limits the rows to those projects, for example to the ones a
     directory filter selects.
     """
-    overdue = materialize(day, projects, from_history)
+    overdue_rows = materialize(day, projects, from_history)
     states = ProjectStateQuerySet(model=AsOfProjectState).filter(publication=PUBLISHED)
-    states.day, states.overdue = day, overdue
+    states.day, states.overdue_rows = day, overdue_rows
     return states
 
 

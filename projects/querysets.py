@@ -719,15 +719,6 @@ def money_usd_values(demo):
     }
 
 
-def in_force(budgets):
-    """Budgets in force: a revised budget replaces the original of the same project and period
-    start. A function of the queryset, so that a data migration's models can use it too."""
-    revised = budgets.model.objects.filter(
-        project=OuterRef("project"), period_start=OuterRef("period_start"), kind="revised"
-    )
-    return budgets.exclude(Q(kind="original") & models.Exists(revised))
-
-
 class MoneyQuerySet(RefreshingQuerySet):
     """Bulk writes of budgets or transactions refresh their USD figures and their projects' totals."""
 
@@ -743,7 +734,11 @@ class MoneyQuerySet(RefreshingQuerySet):
 
 class BudgetQuerySet(MoneyQuerySet):
     def current(self):
-        return in_force(self)
+        """Budgets in force: a revised budget replaces the original of the same project and period start."""
+        revised = self.model.objects.filter(
+            project=OuterRef("project"), period_start=OuterRef("period_start"), kind="revised"
+        )
+        return self.exclude(Q(kind="original") & models.Exists(revised))
 
     def published(self):
         return self.filter(project__publication=PUBLISHED)

@@ -545,8 +545,8 @@ def _track_rows(projects, field):
 
 # The columns of a project's money table, in order: the budgets in force, then the transactions.
 MONEY_COLUMNS = ("budget", "commitment", "disbursement", "expenditure", "incoming_funds")
-# Dimensions of the money totals → the field the stored per-project totals group on ("year" is
-# summed from the budget periods and transaction dates instead).
+# Dimensions of the money totals → the field the stored per-project totals group on ("year" adds
+# up the stored money per project and year instead).
 MONEY_DIMENSIONS = {"working_group": "working_group", "sector": "sectors", "country": "country", "year": "year"}
 MONEY_TOTALS = stored_figures.YEAR_FIELDS  # as stored per project and year
 

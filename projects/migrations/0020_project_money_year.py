@@ -5,14 +5,39 @@ from django.db import migrations, models
 
 
 def fill(apps, schema_editor):
-    """Each project's money per year, from its budgets in force and published transactions."""
-    from projects.stored_figures import computed_years
+    """Each project's money per year from its budgets in force and published transactions, as
+    projects.stored_figures.computed_years adds it up then. Written out with this migration's own
+    models, so that later changes to that function cannot change what an upgrade backfills."""
+    from django.db.models import Exists, OuterRef, Q, Sum
+    from django.db.models.functions import ExtractYear
 
-    Project = apps.get_model("projects", "Project")
+    Budget = apps.get_model("projects", "Budget")
+    Transaction = apps.get_model("projects", "Transaction")
     ProjectMoneyYear = apps.get_model("projects", "ProjectMoneyYear")
-    years = computed_years(
-        Project.objects.values("pk"), apps.get_model("projects", "Budget"), apps.get_model("projects", "Transaction")
+    revised = Budget.objects.filter(project=OuterRef("project"), period_start=OuterRef("period_start"), kind="revised")
+    budgets = (
+        Budget.objects.exclude(Q(kind="original") & Exists(revised))
+        .annotate(year=ExtractYear("period_start"))
+        .order_by()
+        .values("project", "year")
+        .annotate(budget_usd=Sum("amount_usd"))
     )
+    moves = (
+        Transaction.objects.filter(publication="published")
+        .annotate(year=ExtractYear("date"))
+        .order_by()
+        .values("project", "year")
+        .annotate(
+            committed_usd=Sum("amount_usd", filter=Q(kind="commitment")),
+            disbursed_usd=Sum("amount_usd", filter=Q(kind="disbursement")),
+        )
+    )
+    fields = ("budget_usd", "committed_usd", "disbursed_usd")
+    years = {}
+    for rows in (budgets, moves):
+        for row in rows.iterator(chunk_size=2000):
+            entry = years.setdefault((row["project"], row["year"]), dict.fromkeys(fields))
+            entry.update({name: value for name, value in row.items() if name in fields})
     ProjectMoneyYear.objects.bulk_create(
         [ProjectMoneyYear(project_id=pk, year=year, **values) for (pk, year), values in years.items()],
         batch_size=2000,
