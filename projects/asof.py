@@ -15,7 +15,7 @@ the projects' places as recorded now), participants' shares, money and directive
 
 import datetime
 
-from django.db import connections, models
+from django.db import IntegrityError, connections, models, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -30,6 +30,10 @@ from .models import (
     AsOfRate,
     AsOfTaskFigures,
     ExchangeRate,
+    KeptDay,
+    KeptIndicatorTrack,
+    KeptProjectSector,
+    KeptProjectState,
     Project,
     ProjectLocation,
     ProjectSnapshot,
@@ -66,10 +70,11 @@ class ProjectStateQuerySet(ProjectQuerySet):
     day = None
 
     overdue_rows = None  # the history ids of the tasks overdue then (`materialize` returns them)
+    whole = False  # the rows are the whole portfolio's on a past day, whose state is kept
 
     def _clone(self):
         clone = super()._clone()
-        clone.day, clone.overdue_rows = self.day, self.overdue_rows
+        clone.day, clone.overdue_rows, clone.whole = self.day, self.overdue_rows, self.whole
         return clone
 
     def with_usd(self):
@@ -103,15 +108,22 @@ class ProjectStateQuerySet(ProjectQuerySet):
 
         if not getattr(self, "_tracks_filled", False):
             # Worked out once for the report's two groupings: the rule over every indicator, with
-            # its values of then, is most of the cost.
-            indicators = Indicator.objects.filter(result__project__in=self.values("id")).with_status(self.day)
-            rows = indicators.annotate(project_id=F("result__project")).order_by().values("id", "project_id", "track")
-            # Read whole by the two groupings: an index and statistics (30 ms) would not change their plans.
-            fill_temporary(AsOfIndicatorTrack, rows, lookups=False)
+            # its values of then, is most of the cost. A kept day's tracks are read back instead
+            # (they cover the whole portfolio then; this scope is picked below).
+            if not (self.whole and restore_tracks(self.day)):
+                published = AsOfProjectState.objects.filter(publication=PUBLISHED).values("id")
+                indicators = Indicator.objects.filter(result__project__in=published).with_status(self.day)
+                rows = indicators.annotate(project_id=F("result__project")).order_by()
+                # Read whole by the two groupings: an index and statistics (30 ms) would not change their plans.
+                fill_temporary(AsOfIndicatorTrack, rows.values("id", "project_id", "track"), lookups=False)
+                if self.whole:
+                    keep_tracks(self.day)
             self._tracks_filled = True
         path = {"working_group": "project__working_group", "sectors": "project__sectors"}[field]
         counts = {track: Count("pk", filter=Q(track=track)) for track in TRACK_FIELDS.values()}
-        rows = AsOfIndicatorTrack.objects.order_by().values(path).annotate(**counts)
+        rows = (
+            AsOfIndicatorTrack.objects.filter(project__in=self.values("id")).order_by().values(path).annotate(**counts)
+        )
         return [{"key": row.pop(path), **row} for row in rows]
 
     def totals_by(self, field, as_of=None, **measures):
@@ -187,6 +199,11 @@ STATISTICS = {AsOfProjectState: ("history_id", "id", "publication", "demo", "sta
 TEMP_TABLES = (AsOfRate, AsOfTaskFigures, AsOfProjectState, AsOfProjectSector)
 
 
+# What a kept day holds, per temporary table (the rates and task figures only price and count the
+# state, so a kept state needs neither).
+KEPT = {AsOfProjectState: KeptProjectState, AsOfProjectSector: KeptProjectSector}
+
+
 def materialize(day, projects=None, from_history=False):
     """Fill the temporary tables with the state at the end of `day` (of `projects` only, if given):
     per project its task weight, weight done and count overdue on that day (cancelled tasks out);
@@ -195,9 +212,19 @@ def materialize(day, projects=None, from_history=False):
     `ProjectStateQuerySet.task_rows`).
 
     The rows come from the dated snapshots (projects.snapshots), or with `from_history` from the
-    change history itself (slow: for the tests that show both agree)."""
+    change history itself (slow: for the tests that show both agree). The whole portfolio's state
+    of a day is kept once computed (`keep`), and the next request for that day reads it back."""
     connection = connections[Project.history.db]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # JIT compiling the reports' many-expression aggregates cost seconds per query here,
+            # more than it saved: off for this session.
+            cursor.execute("SET jit = off")
     project_rows, task_rows = (_history_rows if from_history else _snapshot_rows)(day, projects)
+    overdue = task_rows.filter(overdue_task_q(day)).values("history_id")
+    whole = projects is None and not from_history
+    if whole and restore(day):
+        return overdue
     figures = (
         task_rows.exclude(status=Task.Status.CANCELLED)
         .order_by()
@@ -232,26 +259,111 @@ def materialize(day, projects=None, from_history=False):
             history__in=AsOfProjectState.objects.values("history_id")
         ).values("m2m_history_id", "history", "sector"),
     }
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            # JIT compiling the reports' many-expression aggregates cost seconds per query here,
-            # more than it saved: off for this session.
-            cursor.execute("SET jit = off")
     for model in TEMP_TABLES:
         fill_temporary(model, sources[model], STATISTICS.get(model))
-    return task_rows.filter(overdue_task_q(day)).values("history_id")
+    if whole and is_past(day):
+        keep(day)
+    return overdue
+
+
+# --- kept days --------------------------------------------------------------------------------------
+# A past day's state changes only when the history of that day is rewritten: a write adds history
+# rows dated now, which no past day reads. So the whole portfolio's state of a day, once computed,
+# is kept (KeptDay and its rows) and read back by the next request for that day, whatever the
+# report, scope, language or export. `forget_from` drops the days a rewrite reaches (called by
+# projects.snapshots.sync, which sees every rewrite); the daily `recompute_figures` drops them all.
+
+
+def _columns(model):
+    connection = connections[model.objects.db]
+    return ", ".join(connection.ops.quote_name(field.column) for field in model._meta.concrete_fields)
+
+
+def restore(day):
+    """Fill the temporary state tables from the kept state of `day`; False if it is not kept."""
+    if not KeptDay.objects.filter(day=day).exists():
+        return False
+    for model, kept in KEPT.items():
+        ops = connections[kept.objects.db].ops
+        sql = f"SELECT {_columns(model)} FROM {ops.quote_name(kept._meta.db_table)} WHERE day = %s"
+        fill_temporary(model, (sql, [ops.adapt_datefield_value(day)]), STATISTICS.get(model))
+    return True
+
+
+def keep(day):
+    """Keep the state of `day` now in the temporary tables; a no-op if another request kept it first."""
+    connection = connections[KeptDay.objects.db]
+    try:
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            # bulk_create sends no signal: keeping a day changes no page.
+            KeptDay.objects.bulk_create([KeptDay(day=day, kept_at=timezone.now())])
+            for model, kept in KEPT.items():
+                columns = _columns(model)
+                cursor.execute(
+                    f"INSERT INTO {connection.ops.quote_name(kept._meta.db_table)} (day, {columns}) "
+                    f"SELECT %s, {columns} FROM {connection.ops.quote_name(model._meta.db_table)}",
+                    [connection.ops.adapt_datefield_value(day)],
+                )
+    except IntegrityError:
+        pass
+
+
+def restore_tracks(day):
+    """Fill the temporary tracks table from the kept tracks of `day`; False if none are kept."""
+    kept = KeptIndicatorTrack.objects.filter(day=day)
+    if not kept.exists():
+        return False
+    fill_temporary(AsOfIndicatorTrack, kept.values("id", "project_id", "track"), lookups=False)
+    return True
+
+
+def keep_tracks(day):
+    """Keep the indicators' tracks of `day` now in the temporary table (as `keep` keeps the state)."""
+    connection = connections[KeptIndicatorTrack.objects.db]
+    columns = _columns(AsOfIndicatorTrack)
+    try:
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {connection.ops.quote_name(KeptIndicatorTrack._meta.db_table)} (day, {columns}) "
+                f"SELECT %s, {columns} FROM {connection.ops.quote_name(AsOfIndicatorTrack._meta.db_table)}",
+                [connection.ops.adapt_datefield_value(day)],
+            )
+    except IntegrityError:
+        pass
+
+
+def forget_tracks():
+    """Drop every kept day's tracks: called with every write to indicators, their values or results
+    (stored_figures.refresh_indicators and refresh_indicator_counts), which the tracks then read."""
+    KeptIndicatorTrack.objects.all()._raw_delete(KeptIndicatorTrack.objects.db)
+
+
+def forget_from(day=None):
+    """Drop the kept days from `day` on (all of them without a day); returns how many. No signal:
+    a kept day is no page's content."""
+    days = KeptDay.objects.all() if day is None else KeptDay.objects.filter(day__gte=day)
+    count = days.count()
+    if count:
+        for model in (*KEPT.values(), KeptIndicatorTrack, KeptDay):
+            rows = model.objects.all() if day is None else model.objects.filter(day__gte=day)
+            rows._raw_delete(rows.db)
+    return count
 
 
 def fill_temporary(model, rows, statistics=None, lookups=True):
     """(Re)create the temporary table of the unmanaged `model` from the queryset `rows` (its
-    `values()` named as the model's columns), with a unique index on its key and the indexes its
-    Meta names; on PostgreSQL, analysed (only the `statistics` columns, when given). Without
-    `lookups`, for a table only ever read whole: no key index and no statistics."""
-    connection = connections[rows.db]
+    `values()` named as the model's columns) or an (sql, params) pair, with a unique index on its
+    key and the indexes its Meta names; on PostgreSQL, analysed (only the `statistics` columns,
+    when given). Without `lookups`, for a table only ever read whole: no key index and no
+    statistics."""
+    if isinstance(rows, tuple):
+        (sql, params), connection = rows, connections[model.objects.db]
+    else:
+        sql, params = rows.query.sql_with_params()
+        connection = connections[rows.db]
     postgres = connection.vendor == "postgresql"
     table = connection.ops.quote_name(model._meta.db_table)
     key = model._meta.pk.column
-    sql, params = rows.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {'' if postgres else 'temp.'}{table}")
         cursor.execute(f"CREATE TEMPORARY TABLE {table} AS {sql}", params)
@@ -297,6 +409,7 @@ def projects_on(day, projects=None, from_history=False):
     overdue_rows = materialize(day, projects, from_history)
     states = ProjectStateQuerySet(model=AsOfProjectState).filter(publication=PUBLISHED)
     states.day, states.overdue_rows = day, overdue_rows
+    states.whole = projects is None and not from_history and is_past(day)
     return states
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from partnership.models import Country, Sector, WorkingGroup
 
 from . import stored_figures
-from .models import Confidence, Project, ProjectLocation, ProjectParticipant, Publication
+from .models import Confidence, Project, ProjectFigures, ProjectLocation, ProjectParticipant, Publication
 from .querysets import overdue_task_q
 
 # --- progress figures: the report and the API summary ----------------------------------------------
@@ -201,40 +201,32 @@ def investment_by_participant_country(projects):
     total; countries largest first, the unallocated row last (always there, zero or not). Three
     queries whatever the number of projects: the participants' sums, the rest, the countries' names.
     """
-    ids = projects.order_by().values("pk")
+    ids = projects.order_by().values(getattr(projects, "key", "pk"))  # a past day's rows name it `id`
     counted = Q(share__isnull=False, organisation__country__isnull=False)
-    allocated = (
-        ProjectParticipant.objects.filter(counted, project__in=ids, project__figures__investment_usd__isnull=False)
-        .order_by()
-        .values("organisation__country")
-        .annotate(
+    priced = ProjectParticipant.objects.filter(
+        counted, project_id__in=ids, project__figures__investment_usd__isnull=False
+    ).order_by()
+    allocated = list(
+        priced.values("organisation__country").annotate(
             usd=Sum(F("project__figures__investment_usd") * F("share") / Value(100), output_field=EXACT),
             count=Count("project", distinct=True),
         )
     )
-    allocated = list(allocated)
-    # The rest of each project: what its participants' counted shares leave.
-    shares = Coalesce(
-        Sum(
-            "participants__share",
-            filter=Q(participants__share__isnull=False, participants__organisation__country__isnull=False),
-        ),
-        Value(Decimal(0)),
-        output_field=EXACT,
+    # Shares never pass 100% (a wider one is refused), so what the countries leave of the total is
+    # the unallocated part, and a project has a part there unless its counted shares reach 100%.
+    whole = (
+        ProjectParticipant.objects.filter(counted)
+        .order_by()
+        .values("project")
+        .annotate(shares=Sum("share"))
+        .filter(shares__gte=100)
+        .values("project")
     )
-    rest = (
-        Project.objects.filter(pk__in=ids, figures__investment_usd__isnull=False)
-        .annotate(usd=F("figures__investment_usd"), shares=shares)
-        .aggregate(
-            total=Coalesce(Sum("usd"), Value(Decimal(0)), output_field=EXACT),
-            unallocated=Coalesce(
-                Sum(F("usd") * (Value(100) - F("shares")) / Value(100), output_field=EXACT),
-                Value(Decimal(0)),
-                output_field=EXACT,
-            ),
-            count=Count("pk", filter=Q(shares__lt=100)),
-        )
+    rest = ProjectFigures.objects.filter(project_id__in=ids, investment_usd__isnull=False).aggregate(
+        total=Coalesce(Sum("investment_usd"), Value(Decimal(0)), output_field=EXACT),
+        count=Count("pk", filter=~Q(project_id__in=whole)),
     )
+    rest["unallocated"] = rest["total"] - sum((row["usd"] for row in allocated), Decimal(0))
     total = Decimal(rest["total"]).quantize(CENT)
     countries = Country.objects.in_bulk([row["organisation__country"] for row in allocated])
     rows = [

@@ -24,7 +24,7 @@ Days are local days of the default time zone, as `changes.day_start` counts them
 import datetime
 import itertools
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 FOREVER = datetime.date.max
@@ -101,9 +101,12 @@ def build(project_history, task_history, project_snapshot, task_snapshot):
 
 def rebuild():
     """`build` with the current models: the backfill of `recompute_figures --snapshots`."""
+    from .asof import forget_from
     from .models import Project, ProjectSnapshot, Task, TaskSnapshot
 
-    return build(Project.history.model, Task.history.model, ProjectSnapshot, TaskSnapshot)
+    made = build(Project.history.model, Task.history.model, ProjectSnapshot, TaskSnapshot)
+    forget_from()  # every past day may have changed
+    return made
 
 
 def sync(project_ids):
@@ -117,14 +120,63 @@ def sync(project_ids):
         with transaction.atomic():
             # Two writers to one project take turns, so the second reads the first's history row.
             list(Project.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk"))
-            ProjectSnapshot.objects.filter(project_id__in=chunk).delete()
-            _insert(
+            rewritten = _replace(
                 ProjectSnapshot,
+                "project_id",
+                chunk,
                 _project_snapshots(ProjectSnapshot, _project_rows(Project.history.filter(id__in=chunk))),
             )
             task_ids = list(Task.history.filter(project__in=chunk).order_by().values_list("id", flat=True).distinct())
-            TaskSnapshot.objects.filter(task_id__in=task_ids).delete()
-            _insert(TaskSnapshot, _task_snapshots(TaskSnapshot, _task_rows(Task.history.filter(id__in=task_ids))))
+            rewritten += _replace(
+                TaskSnapshot,
+                "task_id",
+                task_ids,
+                _task_snapshots(TaskSnapshot, _task_rows(Task.history.filter(id__in=task_ids))),
+            )
+            # A write adds history dated now, which changes no past day; a rewrite of older history
+            # (an import, a fix) does, and the days it reaches are no longer kept.
+            if rewritten and min(rewritten) < timezone.localdate():
+                from .asof import forget_from
+
+                forget_from(min(rewritten))
+
+
+def _replace(model, key, ids, snapshots):
+    """Replace the snapshots of the records `ids` (by their `key` column) with `snapshots`; returns
+    the days from which a day's state differs, one per snapshot that changed (none if none did).
+    The old rows come back from the DELETE itself (RETURNING, on SQLite and PostgreSQL alike)."""
+    if not ids:
+        return []
+    connection = connections[model.objects.db]
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE {connection.ops.quote_name(key)} IN ({', '.join(['%s'] * len(ids))}) "
+            "RETURNING history_id, valid_from, valid_until",
+            list(ids),
+        )
+        old = {row[0]: (_date(row[1]), _date(row[2])) for row in cursor.fetchall()}
+    snapshots = list(snapshots)
+    _insert(model, iter(snapshots))
+    new = {snapshot.history_id: (snapshot.valid_from, snapshot.valid_until) for snapshot in snapshots}
+    return [
+        _first_change(old.get(history_id), new.get(history_id))
+        for history_id in old.keys() | new.keys()
+        if old.get(history_id) != new.get(history_id)
+    ]
+
+
+def _date(value):
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _first_change(old, new):
+    """The first day a snapshot's run of days (valid_from, valid_until), before and after, differs."""
+    if old is None or new is None:
+        return (old or new)[0]
+    if old[0] != new[0]:
+        return min(old[0], new[0])
+    return min(old[1], new[1])
 
 
 def sectors_changed(sender, instance, action, reverse, pk_set, **kwargs):

@@ -261,8 +261,10 @@ def refresh_indicators(indicator_ids=None, projects=(), counts=True):
     values. With None, or without `counts`, the projects are left to `refresh_all` (which
     `recompute_figures` and the demo loader run next).
     """
+    from .asof import forget_tracks
     from .models import Indicator
 
+    forget_tracks()  # the tracks of a kept past day read the indicators and their values
     # A plain queryset: IndicatorQuerySet.update would refresh the projects once more.
     indicators = models.QuerySet(Indicator)
     if indicator_ids is None:
@@ -285,10 +287,12 @@ def refresh_indicators(indicator_ids=None, projects=(), counts=True):
 
 def refresh_indicator_counts(project_ids):
     """Refresh the figures, counts per track among them, of these projects (ids; None ignored)."""
+    from .asof import forget_tracks
     from .models import Project
 
     project_ids = {pk for pk in project_ids if pk is not None}
     if project_ids:
+        forget_tracks()  # a result moved or deleted moves or drops its indicators' tracks
         refresh(Project.objects.filter(pk__in=project_ids), history=False)
 
 

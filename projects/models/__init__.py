@@ -6,6 +6,10 @@ from .asof import (  # noqa: F401
     AsOfProjectState,
     AsOfRate,
     AsOfTaskFigures,
+    KeptDay,
+    KeptIndicatorTrack,
+    KeptProjectSector,
+    KeptProjectState,
     ProjectSnapshot,
     TaskSnapshot,
 )

@@ -14,14 +14,11 @@ from .base import Confidence
 from .portfolio import Project
 
 
-class AsOfProjectState(models.Model):
-    """Each project as it stood when the day ended: a narrow copy of its history row then (the
-    columns the day's filters, groupings and sums read), priced with the rates recorded by then and
-    with its tasks' figures then. Every query of a past day's report reads this table alone, not
-    the wide history table (titles and texts in four languages), so each sum scans a few hundred
-    kilobytes. The full history row is the one of `history_id`."""
+class StateColumns(models.Model):
+    """The columns of a project's state on a past day (AsOfProjectState, KeptProjectState): a narrow
+    copy of its history row then (the columns the day's filters, groupings and sums read), priced
+    with the rates recorded by then and with its tasks' figures then."""
 
-    history_id = models.BigIntegerField(primary_key=True)  # the project's history row then
     id = models.BigIntegerField()  # the project's
     publication = models.CharField(max_length=20)
     demo = models.BooleanField()
@@ -49,6 +46,17 @@ class AsOfProjectState(models.Model):
     done_weight = models.IntegerField()
     overdue_tasks = models.IntegerField()
     code = models.CharField(max_length=30)
+
+    class Meta:
+        abstract = True
+
+
+class AsOfProjectState(StateColumns):
+    """Each project as it stood when the day ended. Every query of a past day's report reads this
+    table alone, not the wide history table (titles and texts in four languages), so each sum
+    scans a few hundred kilobytes. The full history row is the one of `history_id`."""
+
+    history_id = models.BigIntegerField(primary_key=True)  # the project's history row then
 
     class Meta:
         managed = False
@@ -130,6 +138,68 @@ class AsOfIndicatorTrack(models.Model):
 
     def __str__(self):
         return f"{self.id} {self.track}"
+
+
+# --- a past day's state, kept once computed (projects.asof.keep) ----------------------------------
+
+
+class KeptDay(models.Model):
+    """A past day whose state (KeptProjectState, KeptProjectSector) is kept: computed by its first
+    reader, read by the next ones, forgotten when a rewrite of the history reaches it
+    (projects.snapshots.sync) and by the daily `recompute_figures`."""
+
+    day = models.DateField(unique=True)
+    kept_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return str(self.day)
+
+
+class KeptProjectState(StateColumns):
+    """AsOfProjectState's rows of a kept day."""
+
+    key = models.BigAutoField(primary_key=True)
+    day = models.DateField()
+    history_id = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "history_id"], name="kept_state_row")]
+
+    def __str__(self):
+        return f"{self.day} {self.code}"
+
+
+class KeptProjectSector(models.Model):
+    """AsOfProjectSector's rows of a kept day."""
+
+    key = models.BigAutoField(primary_key=True)
+    day = models.DateField()
+    m2m_history_id = models.BigIntegerField()
+    history = models.BigIntegerField()
+    sector = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "m2m_history_id"], name="kept_sector_row")]
+
+    def __str__(self):
+        return f"{self.day} {self.history} {self.sector}"
+
+
+class KeptIndicatorTrack(models.Model):
+    """AsOfIndicatorTrack's rows of a kept day (every indicator of the projects published then),
+    dropped with every write to indicators, their values or results (projects.asof.forget_tracks)."""
+
+    key = models.BigAutoField(primary_key=True)
+    day = models.DateField()
+    id = models.BigIntegerField()  # the indicator's
+    project_id = models.BigIntegerField()
+    track = models.CharField(max_length=10)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "id"], name="kept_track_row")]
+
+    def __str__(self):
+        return f"{self.day} {self.id} {self.track}"
 
 
 # --- dated snapshots, kept on every write (see projects.snapshots) ---------------------------------

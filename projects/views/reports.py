@@ -208,7 +208,7 @@ class ReportView(report_delivery.ExportDelivery, DemoScope, TemplateView):
                 demo=self.demo_choice(),
                 commission_slug=self.kwargs.get("slug"),
             ),
-            "by_participant_country": selectors.investment_by_participant_country(reported),
+            "by_participant_country": selectors.investment_by_participant_country(projects),
             "reported": reported,  # the money by year adds up theirs
             "stale_days": settings.STALE_UPDATE_DAYS,
             "directives": directives,

@@ -6,7 +6,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from projects import changes, stored_figures
+from projects import asof, changes, stored_figures
 from projects import snapshots as dated_snapshots
 from projects.models import Project
 
@@ -48,6 +48,10 @@ class Command(BaseCommand):
             since = changes.day_start(timezone.localdate() - datetime.timedelta(days=1))
             synced = dated_snapshots.sync_changed_since(since)
             self.stdout.write(f"Brought the dated snapshots of {synced} recently changed project(s) up to date.")
+            # The days kept once read are computed again by their next reader: however many were read,
+            # they last a day, and any a missed rewrite reached are put right.
+            forgotten = asof.forget_from()
+            self.stdout.write(f"Forgot {forgotten} kept past day(s).")
         # The indicators' latest actuals first: the projects' counts per track read them.
         started = time.monotonic()
         count = stored_figures.refresh_indicators()
