@@ -16,7 +16,11 @@ from projects.models import (
     Publication,
     Result,
 )
-from tests.projects.test_as_of import change, report, story  # noqa: F401, F811  (story: the fixture)
+from tests.projects.test_as_of import (
+    change,
+    report,
+    story,  # noqa: F401  (the fixture, taken by the tests below)
+)
 
 pytestmark = pytest.mark.django_db
 
