@@ -281,13 +281,16 @@ def _columns(model):
 
 def restore(day):
     """Fill the temporary state tables from the kept state of `day`; False if it is not kept."""
-    if not KeptDay.objects.filter(day=day).exists():
+    day_kept = KeptDay.objects.filter(day=day)
+    if not day_kept.exists():
         return False
     for model, kept in KEPT.items():
         ops = connections[kept.objects.db].ops
         sql = f"SELECT {_columns(model)} FROM {ops.quote_name(kept._meta.db_table)} WHERE day = %s"
         fill_temporary(model, (sql, [ops.adapt_datefield_value(day)]), STATISTICS.get(model))
-    return True
+    # A day and its rows are kept and forgotten in one transaction each: if the day is still kept
+    # now, every copy above read all of its rows; if it was forgotten meanwhile, compute it afresh.
+    return day_kept.exists()
 
 
 def keep(day):
@@ -309,12 +312,11 @@ def keep(day):
 
 
 def restore_tracks(day):
-    """Fill the temporary tracks table from the kept tracks of `day`; False if none are kept."""
+    """Fill the temporary tracks table from the kept tracks of `day`; False if none are kept. The
+    copy comes first: the tracks are forgotten in one statement, so it read all of them or none."""
     kept = KeptIndicatorTrack.objects.filter(day=day)
-    if not kept.exists():
-        return False
     fill_temporary(AsOfIndicatorTrack, kept.values("id", "project_id", "track"), lookups=False)
-    return True
+    return AsOfIndicatorTrack.objects.exists()
 
 
 def keep_tracks(day):

@@ -73,8 +73,14 @@ def timed(env, pages, root=ROOT, label="after"):
     results = {}
     with Server(env, f"gunicorn-asof-{label}", root=root) as server:
         for name, path in pages:
-            status, first = curl(server.base + path)
-            times = [first] if first > 30 else [curl(server.base + path)[1] for _ in range(REPEAT)]
+            if isinstance(path, list):
+                # One request for each of several days no request has read yet: each a first reader.
+                runs = [curl(server.base + one) for one in path]
+                status, times = max(code for code, _t in runs), [seconds for _c, seconds in runs]
+                path = path[0]
+            else:
+                status, first = curl(server.base + path)
+                times = [first] if first > 30 else [curl(server.base + path)[1] for _ in range(REPEAT)]
             results[name] = {"url": path, "status": status, "median": statistics.median(times), "runs": times}
             print(f"{label:6} {name:38} {status} median {results[name]['median']:.3f} s  {times}", flush=True)
     return results
@@ -102,11 +108,24 @@ def main():
         report.update(counts)
         print(json.dumps(report), flush=True)
         day = (datetime.date.today() - datetime.timedelta(days=DAYS_BACK)).isoformat()
+
+        def fresh(page):
+            """REPEAT days near `day` that no other page asks for."""
+            start = DAYS_BACK + 1 + page * REPEAT
+            return [(datetime.date.today() - datetime.timedelta(days=start + n)).isoformat() for n in range(REPEAT)]
+
         pages = [
             ("report: commission, as of", f"/en/reports/?as_of={day}"),
             ("report: working group, as of", f"/en/reports/working-groups/{counts['group']}/?as_of={day}"),
             ("API summary, as of", f"/api/v1/summary/?as_of={day}"),
             ("project page, as of", f"/en/projects/{counts['project']}/?as_of={day}"),
+            # The first request for a day computes its state and keeps it; the ones above read it back.
+            ("report: commission, a day first read", [f"/en/reports/?as_of={first}" for first in fresh(0)]),
+            (
+                "report: working group, a day first read",
+                [f"/en/reports/working-groups/{counts['group']}/?as_of={first}" for first in fresh(1)],
+            ),
+            ("API summary, a day first read", [f"/api/v1/summary/?as_of={first}" for first in fresh(2)]),
             ("report: commission, today", "/en/reports/"),
             ("API summary, today", "/api/v1/summary/"),
         ]

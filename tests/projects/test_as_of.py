@@ -211,12 +211,13 @@ def test_query_counts_do_not_grow(client, django_assert_num_queries, today, size
     state = sum(per_table + len(model._meta.indexes) for model in asof.TEMP_TABLES) + postgres
     # The first reader of the whole portfolio's day keeps it (whether it is kept, the day, then in
     # a savepoint its rows); the next ones read back the state and sectors it kept instead.
-    kept = 1 + sum(per_table + len(model._meta.indexes) for model in asof.KEPT) + postgres
+    # (whether it is kept, before and after the copy).
+    kept = 2 + sum(per_table + len(model._meta.indexes) for model in asof.KEPT) + postgres
     first = 1 + state + 2 + len(asof.KEPT) + 1
-    # Indicators on track: their tracks then are read into a temporary table of their own (a drop
-    # and a create), kept by the first reader (whether they are, then a savepoint and their rows),
-    # read back by the next.
-    tracks_first, tracks_kept = 2 + 1 + 3, 1 + 2
+    # Indicators on track: the kept tracks are copied into a temporary table of their own (a drop
+    # and a create) and it is checked for rows; the first reader then computes them into it (a
+    # drop and a create) and keeps them (a savepoint and their rows).
+    tracks_first, tracks_kept = 2 + 1 + 2 + 3, 2 + 1
     pages = [
         # + directive follow-up (1), indicators on track (2 + their tracks, and the names of the
         # group and sector they count in: 2), money (2)
