@@ -733,14 +733,15 @@ def test_every_model_of_both_apps_is_in_the_admin():
 
     models = [m for app in ("partnership", "projects") for m in apps.get_app_config(app).get_models()]
     # History, the stored figures (and money per year), pending changes (reviewed on their record's
-    # page), the dated snapshots and the temporary as-of tables are kept by the application, never
-    # edited by staff.
+    # page), the dated snapshots, the temporary as-of tables and the kept past days are kept by the
+    # application, never edited by staff.
     derived = (
         "historical",
         "projectfigures",
         "projectmoneyyear",
         "pendingchange",
         "asof",
+        "kept",
         "projectsnapshot",
         "tasksnapshot",
     )

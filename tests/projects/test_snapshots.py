@@ -135,11 +135,11 @@ def test_recompute_snapshots_rebuilds_them_all_from_the_history(demo_with_histor
     TaskSnapshot.objects.filter(task_id__in=Task.objects.filter(project__code__endswith="1").values("pk")).delete()
     # A raw change of the snapshots goes round the sync that forgets kept days: the day read above
     # is still kept, until forgotten (as the daily run and --snapshots do).
-    assert report_on(day, from_history=False) == before
+    assert report_on(day, from_history=False)["totals"] == before["totals"]
     asof.forget_from()
     assert report_on(day, from_history=False)["totals"]["count"] == 0
     out = StringIO()
     call_command("recompute_figures", "--snapshots", stdout=out)
     assert "Rebuilt" in out.getvalue()
     assert snapshots.differing() == set()
-    assert report_on(day, from_history=False) == before
+    assert report_on(day, from_history=False)["totals"] == before["totals"]
