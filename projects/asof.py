@@ -295,16 +295,24 @@ def restore(day):
 
 def keep(day):
     """Keep the state of `day` now in the temporary tables; a no-op if another request kept it first."""
+    _keep(day, KEPT, mark=True)
+
+
+def _keep(day, tables, mark=False):
+    """Copy each temporary table of `tables` into its kept model with `day`, in one transaction
+    (after marking the day kept, with `mark`); nothing if another request kept them first."""
     connection = connections[KeptDay.objects.db]
+    quote = connection.ops.quote_name
     try:
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-            # bulk_create sends no signal: keeping a day changes no page.
-            KeptDay.objects.bulk_create([KeptDay(day=day, kept_at=timezone.now())])
-            for model, kept in KEPT.items():
+            if mark:
+                # bulk_create sends no signal: keeping a day changes no page.
+                KeptDay.objects.bulk_create([KeptDay(day=day, kept_at=timezone.now())])
+            for model, kept in tables.items():
                 columns = _columns(model)
                 cursor.execute(
-                    f"INSERT INTO {connection.ops.quote_name(kept._meta.db_table)} (day, {columns}) "
-                    f"SELECT %s, {columns} FROM {connection.ops.quote_name(model._meta.db_table)}",
+                    f"INSERT INTO {quote(kept._meta.db_table)} (day, {columns}) "
+                    f"SELECT %s, {columns} FROM {quote(model._meta.db_table)}",
                     [connection.ops.adapt_datefield_value(day)],
                 )
     except IntegrityError:
@@ -321,17 +329,7 @@ def restore_tracks(day):
 
 def keep_tracks(day):
     """Keep the indicators' tracks of `day` now in the temporary table (as `keep` keeps the state)."""
-    connection = connections[KeptIndicatorTrack.objects.db]
-    columns = _columns(AsOfIndicatorTrack)
-    try:
-        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {connection.ops.quote_name(KeptIndicatorTrack._meta.db_table)} (day, {columns}) "
-                f"SELECT %s, {columns} FROM {connection.ops.quote_name(AsOfIndicatorTrack._meta.db_table)}",
-                [connection.ops.adapt_datefield_value(day)],
-            )
-    except IntegrityError:
-        pass
+    _keep(day, {AsOfIndicatorTrack: KeptIndicatorTrack})
 
 
 def forget_tracks():
