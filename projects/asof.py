@@ -338,6 +338,17 @@ def forget_tracks():
     KeptIndicatorTrack.objects.all()._raw_delete(KeptIndicatorTrack.objects.db)
 
 
+def keep_ahead(days):
+    """Compute and keep the state and tracks of each past day of `days` not kept yet, as their first
+    reader would; returns how many were kept."""
+    count = 0
+    for day in sorted(set(days)):
+        if is_past(day) and not KeptDay.objects.filter(day=day).exists():
+            projects_on(day).tracks_by("working_group")
+            count += 1
+    return count
+
+
 def forget_from(day=None):
     """Drop the kept days from `day` on (all of them without a day); returns how many. No signal:
     a kept day is no page's content."""

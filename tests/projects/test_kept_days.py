@@ -1,5 +1,6 @@
 """A past day's state, kept once read: read back by the next request, forgotten when rewritten."""
 
+import datetime
 from io import StringIO
 
 import pytest
@@ -16,6 +17,7 @@ from projects.models import (
     Publication,
     Result,
 )
+from tests import factories as f
 from tests.projects.test_as_of import (
     change,
     report,
@@ -92,8 +94,24 @@ def test_the_daily_run_forgets_every_kept_day(client, story):
     figures(client, d(50))
     out = StringIO()
     call_command("recompute_figures", stdout=out)
-    assert "Forgot 2 kept past day(s)." in out.getvalue()
+    assert "Forgot 2 kept past day(s);" in out.getvalue()
     assert not KeptDay.objects.exists() and not KeptProjectState.objects.exists()
+
+
+def test_the_daily_run_keeps_the_meeting_days_ahead(client, story, today):
+    d = story["d"]
+    f.MeetingFactory(commission=story["g1"].commission, date=d(30))
+    f.MeetingFactory(commission=story["g1"].commission, date=today + datetime.timedelta(days=10))
+    out = StringIO()
+    call_command("recompute_figures", stdout=out)
+    assert "kept the state of 1 meeting day(s)" in out.getvalue()
+    # The past meeting's day is kept, with its tracks; the coming one is not a past day.
+    assert list(KeptDay.objects.values_list("day", flat=True)) == [d(30)]
+    assert KeptProjectState.objects.filter(day=d(30), publication=Publication.PUBLISHED).count() == 4
+    # Its first reader reads it back, and it says what a day computed afresh says.
+    kept = figures(client, d(30))
+    asof.forget_from()
+    assert figures(client, d(30)) == kept
 
 
 def test_a_filtered_or_single_project_state_is_not_kept(client, story):
