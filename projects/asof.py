@@ -27,13 +27,14 @@ from .models import (
     AsOfIndicatorTrack,
     AsOfProjectSector,
     AsOfProjectState,
+    AsOfProjectTracks,
     AsOfRate,
     AsOfTaskFigures,
     ExchangeRate,
     KeptDay,
-    KeptIndicatorTrack,
     KeptProjectSector,
     KeptProjectState,
+    KeptProjectTracks,
     Project,
     ProjectLocation,
     ProjectSnapshot,
@@ -48,6 +49,7 @@ from .querysets import (
     done_task_q,
     overdue_task_q,
     progress_of,
+    schedule_of,
 )
 
 
@@ -82,11 +84,15 @@ class ProjectStateQuerySet(ProjectQuerySet):
         return self
 
     def with_progress(self, as_of=None):
-        """Progress and overdue tasks on the day, from the task figures `materialize` kept."""
-        return self.annotate(progress=progress_of())
+        """Progress and overdue tasks on the day: columns, from the task figures then."""
+        return self
 
     def computed_progress(self, as_of=None):
-        return self.with_progress()
+        return self
+
+    def with_schedule(self, as_of=None):
+        """`elapsed` and `behind_schedule` on the day: columns, worked out by `materialize`."""
+        return self
 
     def task_rows(self):
         """The tasks as they were then, of those overdue then (all a past day lists or filters by).
@@ -108,22 +114,23 @@ class ProjectStateQuerySet(ProjectQuerySet):
 
         if not getattr(self, "_tracks_filled", False):
             # Worked out once for the report's two groupings: the rule over every indicator, with
-            # its values of then, is most of the cost. A kept day's tracks are read back instead
+            # its values of then, is most of the cost. A kept day's counts are read back instead
             # (they cover the whole portfolio then; this scope is picked below).
             if not (self.whole and restore_tracks(self.day)):
                 published = AsOfProjectState.objects.filter(publication=PUBLISHED).values("id")
                 indicators = Indicator.objects.filter(result__project__in=published).with_status(self.day)
                 rows = indicators.annotate(project_id=F("result__project")).order_by()
-                # Read whole by the two groupings: an index and statistics (30 ms) would not change their plans.
+                # Read whole, once: an index and statistics would not change the plan.
                 fill_temporary(AsOfIndicatorTrack, rows.values("id", "project_id", "track"), lookups=False)
+                counts = {track: Count("pk", filter=Q(track=track)) for track in TRACK_FIELDS.values()}
+                per_project = AsOfIndicatorTrack.objects.order_by().values("project_id").annotate(**counts)
+                fill_temporary(AsOfProjectTracks, per_project, lookups=False)
                 if self.whole:
                     keep_tracks(self.day)
             self._tracks_filled = True
         path = {"working_group": "project__working_group", "sectors": "project__sectors"}[field]
-        counts = {track: Count("pk", filter=Q(track=track)) for track in TRACK_FIELDS.values()}
-        rows = (
-            AsOfIndicatorTrack.objects.filter(project__in=self.values("id")).order_by().values(path).annotate(**counts)
-        )
+        sums = {track: Sum(track) for track in TRACK_FIELDS.values()}
+        rows = AsOfProjectTracks.objects.filter(project__in=self.values("id")).order_by().values(path).annotate(**sums)
         return [{"key": row.pop(path), **row} for row in rows]
 
     def totals_by(self, field, as_of=None, **measures):
@@ -234,7 +241,8 @@ def materialize(day, projects=None, from_history=False):
             done_weight=Coalesce(Sum("weight", filter=done_task_q(day)), 0),
             overdue_tasks=Count("history_id", filter=overdue_task_q(day)),
         )
-        .values_list("project_id", *TASK_FIGURES)
+        .annotate(progress=progress_of())
+        .values_list("project_id", *TASK_FIGURES, "progress")
     )
     task_figures = AsOfTaskFigures.objects.filter(project_id=OuterRef("id"))
 
@@ -243,10 +251,16 @@ def materialize(day, projects=None, from_history=False):
 
     # The history rows as a ProjectQuerySet, to price them as today's projects are priced.
     history = Project.history.filter(history_id__in=project_rows)
+    # Progress, elapsed time and behind schedule on the day are worked out here once, not in every
+    # query that counts or lists by them.
+    elapsed, behind = schedule_of(day)
     states = (
         ProjectQuerySet(model=history.model, query=history.query)
         .computed_usd(AsOfRate.objects.all())
         .annotate(**{name: figure(name) for name in TASK_FIGURES})
+        .annotate(progress=Subquery(task_figures.values("progress")[:1], output_field=models.FloatField()))
+        .annotate(elapsed=elapsed)
+        .annotate(behind_schedule=behind)
     )
     sector_history = history.model._meta.get_field("historicalproject_sectors").related_model
     sources = {
@@ -254,7 +268,9 @@ def materialize(day, projects=None, from_history=False):
             "history_id", "currency", "date", "units_per_usd", "demo"
         ),
         AsOfTaskFigures: figures,
-        AsOfProjectState: states.order_by().values(*STATE_COLUMNS, "usd_rate", "investment_usd", *TASK_FIGURES),
+        AsOfProjectState: states.order_by().values(
+            *STATE_COLUMNS, "usd_rate", "investment_usd", *TASK_FIGURES, "progress", "elapsed", "behind_schedule"
+        ),
         AsOfProjectSector: sector_history.objects.filter(
             history__in=AsOfProjectState.objects.values("history_id")
         ).values("m2m_history_id", "history", "sector"),
@@ -322,20 +338,20 @@ def _keep(day, tables, mark=False):
 def restore_tracks(day):
     """Fill the temporary tracks table from the kept tracks of `day`; False if none are kept. The
     copy comes first: the tracks are forgotten in one statement, so it read all of them or none."""
-    kept = KeptIndicatorTrack.objects.filter(day=day)
-    fill_temporary(AsOfIndicatorTrack, kept.values("id", "project_id", "track"), lookups=False)
-    return AsOfIndicatorTrack.objects.exists()
+    kept = KeptProjectTracks.objects.filter(day=day)
+    fill_temporary(AsOfProjectTracks, kept.values("project_id", *TRACK_FIELDS.values()), lookups=False)
+    return AsOfProjectTracks.objects.exists()
 
 
 def keep_tracks(day):
     """Keep the indicators' tracks of `day` now in the temporary table (as `keep` keeps the state)."""
-    _keep(day, {AsOfIndicatorTrack: KeptIndicatorTrack})
+    _keep(day, {AsOfProjectTracks: KeptProjectTracks})
 
 
 def forget_tracks():
     """Drop every kept day's tracks: called with every write to indicators, their values or results
     (stored_figures.refresh_indicators and refresh_indicator_counts), which the tracks then read."""
-    KeptIndicatorTrack.objects.all()._raw_delete(KeptIndicatorTrack.objects.db)
+    KeptProjectTracks.objects.all()._raw_delete(KeptProjectTracks.objects.db)
 
 
 def keep_ahead(days):
@@ -355,7 +371,7 @@ def forget_from(day=None):
     days = KeptDay.objects.all() if day is None else KeptDay.objects.filter(day__gte=day)
     count = days.count()
     if count:
-        for model in (*KEPT.values(), KeptIndicatorTrack, KeptDay):
+        for model in (*KEPT.values(), KeptProjectTracks, KeptDay):
             rows = model.objects.all() if day is None else model.objects.filter(day__gte=day)
             rows._raw_delete(rows.db)
     return count

@@ -45,6 +45,9 @@ class StateColumns(models.Model):
     task_weight = models.IntegerField()
     done_weight = models.IntegerField()
     overdue_tasks = models.IntegerField()
+    progress = models.FloatField(null=True)  # 0–100, NULL without tasks
+    elapsed = models.FloatField(null=True)  # the share of the planned duration passed then
+    behind_schedule = models.BooleanField()
     code = models.CharField(max_length=30)
 
     class Meta:
@@ -115,6 +118,7 @@ class AsOfTaskFigures(models.Model):
     task_weight = models.IntegerField()
     done_weight = models.IntegerField()
     overdue_tasks = models.IntegerField()
+    progress = models.FloatField(null=True)
 
     class Meta:
         managed = False
@@ -125,8 +129,8 @@ class AsOfTaskFigures(models.Model):
 
 
 class AsOfIndicatorTrack(models.Model):
-    """Each indicator of the projects reported on a past day, with its track then: filled once per
-    report (ProjectStateQuerySet.tracks_by) and grouped by working group and by sector."""
+    """Each indicator of the projects published on a past day, with its track then: worked out
+    once per request (ProjectStateQuerySet.tracks_by), then counted per project (AsOfProjectTracks)."""
 
     id = models.BigIntegerField(primary_key=True)
     project = models.ForeignKey("projects.Project", db_constraint=False, on_delete=models.DO_NOTHING, related_name="+")
@@ -138,6 +142,32 @@ class AsOfIndicatorTrack(models.Model):
 
     def __str__(self):
         return f"{self.id} {self.track}"
+
+
+class TrackCounts(models.Model):
+    """How many of a project's indicators were on track, off track and without data on a past day."""
+
+    on_track = models.IntegerField()
+    off_track = models.IntegerField()
+    no_data = models.IntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class AsOfProjectTracks(TrackCounts):
+    """AsOfIndicatorTrack counted per project: what the groupings by working group and sector add up."""
+
+    project = models.OneToOneField(
+        "projects.Project", primary_key=True, db_constraint=False, on_delete=models.DO_NOTHING, related_name="+"
+    )
+
+    class Meta:
+        managed = False
+        db_table = "projects_asof_project_tracks"
+
+    def __str__(self):
+        return str(self.project_id)
 
 
 # --- a past day's state, kept once computed (projects.asof.keep) ----------------------------------
@@ -185,21 +215,19 @@ class KeptProjectSector(models.Model):
         return f"{self.day} {self.history} {self.sector}"
 
 
-class KeptIndicatorTrack(models.Model):
-    """AsOfIndicatorTrack's rows of a kept day (every indicator of the projects published then),
+class KeptProjectTracks(TrackCounts):
+    """AsOfProjectTracks' rows of a kept day (every project published then with an indicator),
     dropped with every write to indicators, their values or results (projects.asof.forget_tracks)."""
 
     key = models.BigAutoField(primary_key=True)
     day = models.DateField()
-    id = models.BigIntegerField()  # the indicator's
     project_id = models.BigIntegerField()
-    track = models.CharField(max_length=10)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["day", "id"], name="kept_track_row")]
+        constraints = [models.UniqueConstraint(fields=["day", "project_id"], name="kept_tracks_row")]
 
     def __str__(self):
-        return f"{self.day} {self.id} {self.track}"
+        return f"{self.day} {self.project_id}"
 
 
 # --- dated snapshots, kept on every write (see projects.snapshots) ---------------------------------

@@ -214,10 +214,11 @@ def test_query_counts_do_not_grow(client, django_assert_num_queries, today, size
     # (whether it is kept, before and after the copy).
     kept = 2 + sum(per_table + len(model._meta.indexes) for model in asof.KEPT) + postgres
     first = 1 + state + 2 + len(asof.KEPT) + 1
-    # Indicators on track: the kept tracks are copied into a temporary table of their own (a drop
-    # and a create) and it is checked for rows; the first reader then computes them into it (a
-    # drop and a create) and keeps them (a savepoint and their rows).
-    tracks_first, tracks_kept = 2 + 1 + 2 + 3, 2 + 1
+    # Indicators on track: the kept counts per project are copied into a temporary table of their
+    # own (a drop and a create) and it is checked for rows; the first reader then works out each
+    # indicator's track and counts them per project (a drop and a create each) and keeps the
+    # counts (a savepoint and their rows).
+    tracks_first, tracks_kept = 2 + 1 + 4 + 3, 2 + 1
     pages = [
         # + directive follow-up (1), indicators on track (2 + their tracks, and the names of the
         # group and sector they count in: 2), money (2)

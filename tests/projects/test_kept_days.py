@@ -11,8 +11,8 @@ from projects.models import (
     Indicator,
     IndicatorValue,
     KeptDay,
-    KeptIndicatorTrack,
     KeptProjectState,
+    KeptProjectTracks,
     Project,
     Publication,
     Result,
@@ -79,11 +79,11 @@ def test_a_value_entered_now_for_a_period_then_changes_the_kept_days_tracks(clie
         result=result, title="Length", measure=Indicator.Measure.NUMBER, baseline_value=0, target_value=10
     )
     track = report(client, d(30)).context["indicator_track"]["totals"]
-    assert track["no_data"] == 1 and KeptIndicatorTrack.objects.filter(day=d(30)).count() == 1
+    assert track["no_data"] == 1 and KeptProjectTracks.objects.filter(day=d(30)).count() == 1
     IndicatorValue.objects.create(
         indicator=indicator, period_start=d(50), period_end=d(40), value=10, publication=Publication.PUBLISHED
     )
-    assert not KeptIndicatorTrack.objects.exists()
+    assert not KeptProjectTracks.objects.exists()
     track = report(client, d(30)).context["indicator_track"]["totals"]
     assert track["no_data"] == 0 and track["on_track"] == 1
 
