@@ -176,9 +176,11 @@ class AsOfProjectTracks(TrackCounts):
 class KeptDay(models.Model):
     """A past day whose state (KeptProjectState, KeptProjectSector) is kept: computed by its first
     reader, read by the next ones, forgotten when a rewrite of the history reaches it
-    (projects.snapshots.sync) and by the daily `recompute_figures`."""
+    (projects.snapshots.sync) and by the daily `recompute_figures`. On PostgreSQL the kept tables
+    are UNLOGGED (migration 0021): a cache of the history, they skip the write-ahead log, and a
+    crash empties them all together (the next reader computes the day again)."""
 
-    day = models.DateField(unique=True)
+    day = models.DateField(primary_key=True)
     kept_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):
@@ -188,12 +190,9 @@ class KeptDay(models.Model):
 class KeptProjectState(StateColumns):
     """AsOfProjectState's rows of a kept day."""
 
-    key = models.BigAutoField(primary_key=True)
+    pk = models.CompositePrimaryKey("day", "history_id")
     day = models.DateField()
     history_id = models.BigIntegerField()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["day", "history_id"], name="kept_state_row")]
 
     def __str__(self):
         return f"{self.day} {self.code}"
@@ -202,14 +201,11 @@ class KeptProjectState(StateColumns):
 class KeptProjectSector(models.Model):
     """AsOfProjectSector's rows of a kept day."""
 
-    key = models.BigAutoField(primary_key=True)
+    pk = models.CompositePrimaryKey("day", "m2m_history_id")
     day = models.DateField()
     m2m_history_id = models.BigIntegerField()
     history = models.BigIntegerField()
     sector = models.BigIntegerField()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["day", "m2m_history_id"], name="kept_sector_row")]
 
     def __str__(self):
         return f"{self.day} {self.history} {self.sector}"
@@ -219,12 +215,9 @@ class KeptProjectTracks(TrackCounts):
     """AsOfProjectTracks' rows of a kept day (every project published then with an indicator),
     dropped with every write to indicators, their values or results (projects.asof.forget_tracks)."""
 
-    key = models.BigAutoField(primary_key=True)
+    pk = models.CompositePrimaryKey("day", "project_id")
     day = models.DateField()
     project_id = models.BigIntegerField()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["day", "project_id"], name="kept_tracks_row")]
 
     def __str__(self):
         return f"{self.day} {self.project_id}"
