@@ -32,6 +32,7 @@ from .models import (
     AsOfTaskFigures,
     ExchangeRate,
     KeptDay,
+    KeptGeneration,
     KeptProjectSector,
     KeptProjectState,
     KeptProjectTracks,
@@ -72,11 +73,13 @@ class ProjectStateQuerySet(ProjectQuerySet):
     day = None
 
     overdue_rows = None  # the history ids of the tasks overdue then (`materialize` returns them)
-    whole = False  # the rows are the whole portfolio's on a past day, whose state is kept
+    # (state, tracks) generations of the kept days noted before the history was read, when the rows
+    # are the whole portfolio's on a past day (whose state and tracks are kept); None otherwise.
+    kept = None
 
     def _clone(self):
         clone = super()._clone()
-        clone.day, clone.overdue_rows, clone.whole = self.day, self.overdue_rows, self.whole
+        clone.day, clone.overdue_rows, clone.kept = self.day, self.overdue_rows, self.kept
         return clone
 
     def with_usd(self):
@@ -116,7 +119,7 @@ class ProjectStateQuerySet(ProjectQuerySet):
             # Worked out once for the report's two groupings: the rule over every indicator, with
             # its values of then, is most of the cost. A kept day's counts are read back instead
             # (they cover the whole portfolio then; this scope is picked below).
-            if not (self.whole and restore_tracks(self.day)):
+            if not (self.kept and restore_tracks(self.day, self.kept)):
                 published = AsOfProjectState.objects.filter(publication=PUBLISHED).values("id")
                 indicators = Indicator.objects.filter(result__project__in=published).with_status(self.day)
                 rows = indicators.annotate(project_id=F("result__project")).order_by()
@@ -125,8 +128,8 @@ class ProjectStateQuerySet(ProjectQuerySet):
                 counts = {track: Count("pk", filter=Q(track=track)) for track in TRACK_FIELDS.values()}
                 per_project = AsOfIndicatorTrack.objects.order_by().values("project_id").annotate(**counts)
                 fill_temporary(AsOfProjectTracks, per_project, lookups=False)
-                if self.whole:
-                    keep_tracks(self.day)
+                if self.kept:
+                    keep_tracks(self.day, self.kept)
             self._tracks_filled = True
         path = {"working_group": "project__working_group", "sectors": "project__sectors"}[field]
         sums = {track: Sum(track) for track in TRACK_FIELDS.values()}
@@ -216,7 +219,8 @@ def materialize(day, projects=None, from_history=False):
     per project its task weight, weight done and count overdue on that day (cancelled tasks out);
     each project's state then, priced with the rates recorded by then and with those figures; and
     its sectors then. Returns the history ids of the tasks overdue then (a subquery, for
-    `ProjectStateQuerySet.task_rows`).
+    `ProjectStateQuerySet.task_rows`), and the generations of the kept days noted before (None
+    unless it read the whole portfolio on a past day).
 
     The rows come from the dated snapshots (projects.snapshots), or with `from_history` from the
     change history itself (slow: for the tests that show both agree). The whole portfolio's state
@@ -229,9 +233,9 @@ def materialize(day, projects=None, from_history=False):
             cursor.execute("SET jit = off")
     project_rows, task_rows = (_history_rows if from_history else _snapshot_rows)(day, projects)
     overdue = task_rows.filter(overdue_task_q(day)).values("history_id")
-    whole = projects is None and not from_history
-    if whole and restore(day):
-        return overdue
+    kept = noted(day) if projects is None and not from_history and is_past(day) else None
+    if kept and kept[2] and restore(day, kept):
+        return overdue, kept[:2]
     figures = (
         task_rows.exclude(status=Task.Status.CANCELLED)
         .order_by()
@@ -277,9 +281,9 @@ def materialize(day, projects=None, from_history=False):
     }
     for model in TEMP_TABLES:
         fill_temporary(model, sources[model], STATISTICS.get(model))
-    if whole and is_past(day):
-        keep(day)
-    return overdue
+    if kept:
+        keep(day, kept[:2])
+    return overdue, kept and kept[:2]
 
 
 # --- kept days --------------------------------------------------------------------------------------
@@ -287,7 +291,26 @@ def materialize(day, projects=None, from_history=False):
 # rows dated now, which no past day reads. So the whole portfolio's state of a day, once computed,
 # is kept (KeptDay and its rows) and read back by the next request for that day, whatever the
 # report, scope, language or export. `forget_from` drops the days a rewrite reaches (called by
-# projects.snapshots.sync, which sees every rewrite); the daily `recompute_figures` drops them all.
+# projects.snapshots.sync, which sees every rewrite, and by the demo loader, which dates rate
+# history in the past); the daily `recompute_figures` drops them all. Every forget bumps
+# KeptGeneration in its transaction; a request notes the generations before it reads the history,
+# keeps nothing if they changed by the time it writes (it locks the row to compare), and uses a
+# kept day only if they did not change while it copied it.
+
+# At most this many days are kept at once (about 3 MB each at 10,000 projects); beyond, a day is
+# computed for each request until the daily run forgets them all.
+KEPT_DAYS = 60
+
+
+def _generation():
+    return KeptGeneration.objects.filter(pk=1)
+
+
+def noted(day):
+    """(state generation, tracks generation, whether `day` is kept in that state generation)."""
+    kept = Exists(KeptDay.objects.filter(day=day, generation=OuterRef("state")))
+    row = _generation().annotate(kept=kept).values_list("state", "tracks", "kept").first()
+    return row or (0, 0, False)
 
 
 def _columns(model):
@@ -295,63 +318,83 @@ def _columns(model):
     return ", ".join(connection.ops.quote_name(field.column) for field in model._meta.concrete_fields)
 
 
-def restore(day):
-    """Fill the temporary state tables from the kept state of `day`; False if it is not kept."""
-    day_kept = KeptDay.objects.filter(day=day)
-    if not day_kept.exists():
-        return False
-    for model, kept in KEPT.items():
-        ops = connections[kept.objects.db].ops
-        sql = f"SELECT {_columns(model)} FROM {ops.quote_name(kept._meta.db_table)} WHERE day = %s"
+def restore(day, kept):
+    """Fill the temporary state tables from the kept state of `day`, noted kept in the generations
+    `kept`; False if they changed while it copied (a forget: compute it afresh)."""
+    for model, table in KEPT.items():
+        ops = connections[table.objects.db].ops
+        sql = f"SELECT {_columns(model)} FROM {ops.quote_name(table._meta.db_table)} WHERE day = %s"
         fill_temporary(model, (sql, [ops.adapt_datefield_value(day)]), STATISTICS.get(model))
-    # A day and its rows are kept and forgotten in one transaction each: if the day is still kept
-    # now, every copy above read all of its rows; if it was forgotten meanwhile, compute it afresh.
-    return day_kept.exists()
+    return _generation().values_list("state", flat=True).first() == kept[0]
 
 
-def keep(day):
-    """Keep the state of `day` now in the temporary tables; a no-op if another request kept it first."""
-    _keep(day, KEPT, mark=True)
+def keep(day, kept):
+    """Keep the state of `day` now in the temporary tables, computed in the generations `kept`."""
+    _keep(day, kept, KEPT, mark=True)
 
 
-def _keep(day, tables, mark=False):
-    """Copy each temporary table of `tables` into its kept model with `day`, in one transaction
-    (after marking the day kept, with `mark`); nothing if another request kept them first."""
+def _keep(day, kept, tables, mark=False):
+    """Copy each temporary table of `tables` into its kept model with `day` (and, for the tracks,
+    their generation), in one transaction that first locks the generations and finds them still
+    `kept`; with `mark`, the day is marked kept first (if fewer than KEPT_DAYS are), otherwise it
+    must be kept already. Nothing if another request kept them first."""
     connection = connections[KeptDay.objects.db]
     quote = connection.ops.quote_name
     try:
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            is_kept = Exists(KeptDay.objects.filter(day=day, generation=kept[0]))
+            now = _generation().select_for_update().annotate(kept=is_kept).values_list("state", "tracks", "kept")
+            now = now.first()
+            if now is None:  # a database emptied without its migrations' row (a flushed test database)
+                KeptGeneration.objects.get_or_create(pk=1)
+                now = (0, 0, False)
+            if now[:2] != tuple(kept):
+                return  # forgotten since the history was read: what was computed may be stale
             if mark:
+                if KeptDay.objects.count() >= KEPT_DAYS:
+                    return
                 # bulk_create sends no signal: keeping a day changes no page.
-                KeptDay.objects.bulk_create([KeptDay(day=day, kept_at=timezone.now())])
-            for model, kept in tables.items():
+                KeptDay.objects.bulk_create([KeptDay(day=day, generation=kept[0], kept_at=timezone.now())])
+            elif not now[2]:
+                return
+            for model, table in tables.items():
                 columns = _columns(model)
+                stamp, values = ("generation, ", [kept[1]]) if table is KeptProjectTracks else ("", [])
                 cursor.execute(
-                    f"INSERT INTO {quote(kept._meta.db_table)} (day, {columns}) "
-                    f"SELECT %s, {columns} FROM {quote(model._meta.db_table)}",
-                    [connection.ops.adapt_datefield_value(day)],
+                    f"INSERT INTO {quote(table._meta.db_table)} (day, {stamp}{columns}) "
+                    f"SELECT %s, {'%s, ' * len(values)}{columns} FROM {quote(model._meta.db_table)}",
+                    [connection.ops.adapt_datefield_value(day), *values],
                 )
     except IntegrityError:
         pass
 
 
-def restore_tracks(day):
-    """Fill the temporary tracks table from the kept tracks of `day`; False if none are kept. The
-    copy comes first: the tracks are forgotten in one statement, so it read all of them or none."""
-    kept = KeptProjectTracks.objects.filter(day=day)
-    fill_temporary(AsOfProjectTracks, kept.values("project_id", *TRACK_FIELDS.values()), lookups=False)
+def restore_tracks(day, kept):
+    """Fill the temporary tracks table from the tracks of `day` kept in the tracks generation of
+    `kept`; False if none are (one statement: it reads all of them or none)."""
+    rows = KeptProjectTracks.objects.filter(day=day, generation=kept[1])
+    fill_temporary(AsOfProjectTracks, rows.values("project_id", *TRACK_FIELDS.values()), lookups=False)
     return AsOfProjectTracks.objects.exists()
 
 
-def keep_tracks(day):
-    """Keep the indicators' tracks of `day` now in the temporary table (as `keep` keeps the state)."""
-    _keep(day, {AsOfProjectTracks: KeptProjectTracks})
+def keep_tracks(day, kept):
+    """Keep the indicators' tracks of `day` now in the temporary table, if the day is kept."""
+    _keep(day, kept, {AsOfProjectTracks: KeptProjectTracks})
+
+
+def _bump(state):
+    """Count a forget of the kept tracks (and with `state`, of the kept days too), in this
+    transaction: one UPDATE (its row stays locked until the transaction ends)."""
+    changes = {"tracks": F("tracks") + 1, **({"state": F("state") + 1} if state else {})}
+    if not _generation().update(**changes):
+        KeptGeneration.objects.get_or_create(pk=1, defaults={"state": 1, "tracks": 1})
 
 
 def forget_tracks():
-    """Drop every kept day's tracks: called with every write to indicators, their values or results
-    (stored_figures.refresh_indicators and refresh_indicator_counts), which the tracks then read."""
-    KeptProjectTracks.objects.all()._raw_delete(KeptProjectTracks.objects.db)
+    """Make every kept day's tracks stale: called with every write to indicators, their values or
+    results (stored_figures.refresh_indicators and refresh_indicator_counts), which the tracks
+    read. Their rows go with the daily run."""
+    _bump(state=False)
 
 
 def keep_ahead(days):
@@ -359,19 +402,20 @@ def keep_ahead(days):
     reader would; returns how many were kept."""
     count = 0
     for day in sorted(set(days)):
-        if is_past(day) and not KeptDay.objects.filter(day=day).exists():
+        if is_past(day) and not noted(day)[2]:
             projects_on(day).tracks_by("working_group")
-            count += 1
+            count += noted(day)[2]
     return count
 
 
 def forget_from(day=None):
-    """Drop the kept days from `day` on (all of them without a day); returns how many. No signal:
-    a kept day is no page's content."""
-    days = KeptDay.objects.all() if day is None else KeptDay.objects.filter(day__gte=day)
-    count = days.count()
-    if count:
-        for model in (*KEPT.values(), KeptProjectTracks, KeptDay):
+    """Drop the kept days from `day` on (all of them without a day), with their tracks, in one
+    transaction; returns how many. No signal: a kept day is no page's content."""
+    with transaction.atomic(using=KeptDay.objects.db):
+        _bump(state=True)
+        days = KeptDay.objects.all() if day is None else KeptDay.objects.filter(day__gte=day)
+        count = days.count()
+        for model in (KeptDay, *KEPT.values(), KeptProjectTracks):
             rows = model.objects.all() if day is None else model.objects.filter(day__gte=day)
             rows._raw_delete(rows.db)
     return count
@@ -433,10 +477,10 @@ def projects_on(day, projects=None, from_history=False):
     `projects` (a Project queryset) limits the rows to those projects, for example to the ones a
     directory filter selects.
     """
-    overdue_rows = materialize(day, projects, from_history)
+    overdue_rows, kept = materialize(day, projects, from_history)
     states = ProjectStateQuerySet(model=AsOfProjectState).filter(publication=PUBLISHED)
     states.day, states.overdue_rows = day, overdue_rows
-    states.whole = projects is None and not from_history and is_past(day)
+    states.kept = kept
     return states
 
 

@@ -8,6 +8,7 @@ from .asof import (  # noqa: F401
     AsOfRate,
     AsOfTaskFigures,
     KeptDay,
+    KeptGeneration,
     KeptProjectSector,
     KeptProjectState,
     KeptProjectTracks,

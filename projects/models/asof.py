@@ -29,6 +29,7 @@ class StateColumns(models.Model):
         null=True,
         db_column="working_group",  # as `materialize` names it
         db_constraint=False,
+        db_index=False,  # read whole, by day
         on_delete=models.DO_NOTHING,
         related_name="+",
     )
@@ -173,6 +174,19 @@ class AsOfProjectTracks(TrackCounts):
 # --- a past day's state, kept once computed (projects.asof.keep) ----------------------------------
 
 
+class KeptGeneration(models.Model):
+    """One row: how many times the kept days (`state`) and the kept tracks (`tracks`, also bumped
+    with `state`) have been forgotten. A request notes them before it reads the history, and keeps
+    what it computed only if they are the same when it writes (projects.asof), so that a forget
+    committed meanwhile never lets a stale day in."""
+
+    state = models.BigIntegerField(default=0)
+    tracks = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.state}/{self.tracks}"
+
+
 class KeptDay(models.Model):
     """A past day whose state (KeptProjectState, KeptProjectSector) is kept: computed by its first
     reader, read by the next ones, forgotten when a rewrite of the history reaches it
@@ -181,6 +195,7 @@ class KeptDay(models.Model):
     crash empties them all together (the next reader computes the day again)."""
 
     day = models.DateField(primary_key=True)
+    generation = models.BigIntegerField()  # KeptGeneration.state when it was kept
     kept_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):
@@ -212,11 +227,13 @@ class KeptProjectSector(models.Model):
 
 
 class KeptProjectTracks(TrackCounts):
-    """AsOfProjectTracks' rows of a kept day (every project published then with an indicator),
-    dropped with every write to indicators, their values or results (projects.asof.forget_tracks)."""
+    """AsOfProjectTracks' rows of a kept day (every project published then with an indicator), as
+    of a generation of the tracks: a write to indicators, their values or results bumps it
+    (projects.asof.forget_tracks), and rows of an older one are never read again."""
 
-    pk = models.CompositePrimaryKey("day", "project_id")
+    pk = models.CompositePrimaryKey("day", "generation", "project_id")
     day = models.DateField()
+    generation = models.BigIntegerField()  # KeptGeneration.tracks when they were kept
     project_id = models.BigIntegerField()
 
     def __str__(self):

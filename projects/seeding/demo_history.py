@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from .. import snapshots
+from .. import asof, snapshots
 from ..models import ExchangeRate, Project, Publication, Task
 from ..models.base import Confidence
 from .demo import CODE_PREFIX
@@ -150,4 +150,6 @@ def add_history(today=None):
         created = _project_history(ids[start : start + CHUNK], today)
         _task_history(created, today)
     snapshots.sync(ids)
+    # The rate history just written is dated in the past, which no sync compares: forget every kept day.
+    asof.forget_from()
     return len(ids)

@@ -209,16 +209,17 @@ def test_query_counts_do_not_grow(client, django_assert_num_queries, today, size
     postgres = connection.vendor == "postgresql"
     per_table = 4 if postgres else 3
     state = sum(per_table + len(model._meta.indexes) for model in asof.TEMP_TABLES) + postgres
-    # The first reader of the whole portfolio's day keeps it (whether it is kept, the day, then in
-    # a savepoint its rows); the next ones read back the state and sectors it kept instead.
-    # (whether it is kept, before and after the copy).
+    # The first reader of the whole portfolio's day notes the generations and whether the day is
+    # kept, computes it and keeps it (in a savepoint: the generations locked and compared, the kept
+    # days counted, the day, its rows); the next ones copy back the state and sectors it kept, and
+    # read the generation again.
+    first = 1 + state + 2 + 2 + 1 + len(asof.KEPT)
     kept = 2 + sum(per_table + len(model._meta.indexes) for model in asof.KEPT) + postgres
-    first = 1 + state + 2 + len(asof.KEPT) + 1
     # Indicators on track: the kept counts per project are copied into a temporary table of their
     # own (a drop and a create) and it is checked for rows; the first reader then works out each
     # indicator's track and counts them per project (a drop and a create each) and keeps the
-    # counts (a savepoint and their rows).
-    tracks_first, tracks_kept = 2 + 1 + 4 + 3, 2 + 1
+    # counts (in a savepoint, the generations locked and compared, then their rows).
+    tracks_first, tracks_kept = 2 + 1 + 4 + 4, 2 + 1
     pages = [
         # + directive follow-up (1), indicators on track (2 + their tracks, and the names of the
         # group and sector they count in: 2), money (2)
