@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Greatest, Least, NullIf, Round
-from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual, IsNull
+from django.db.models.lookups import Exact, GreaterThanOrEqual, IsNull
 from django.utils import timezone
 
 PUBLISHED = "published"
@@ -122,11 +122,11 @@ def usd_rate_subquery(currency_ref="investment_currency", date_ref="rate_date", 
     return Subquery(rates.values("units_per_usd")[:1], output_field=models.DecimalField())
 
 
-def schedule_of(as_of=None, elapsed=None, progress="progress"):
+def schedule_of(as_of=None):
     """The expressions of `elapsed` (the share of the planned duration passed on `as_of`, 0–100;
     NULL without both planned dates) and `behind_schedule` (an active project whose elapsed share
-    passes its `progress` by more than the margin). `behind_schedule` reads `elapsed` where the
-    query annotates it; pass `elapsed` (an expression) to have it computed in place instead."""
+    passes its `progress` by more than the margin), which reads `elapsed` and `progress` as the
+    query annotates them."""
     from .models import Project
 
     day = Value(_today(as_of), output_field=models.DateField())
@@ -135,11 +135,10 @@ def schedule_of(as_of=None, elapsed=None, progress="progress"):
         Least(Greatest(100.0 * DaysBetween(F("planned_start"), day) / duration, Value(0.0)), Value(100.0)),
         output_field=models.FloatField(),
     )
-    passed = F("elapsed") if elapsed is None else elapsed
-    margin = Coalesce(F(progress), Value(0.0)) + settings.BEHIND_SCHEDULE_MARGIN
+    margin = Coalesce(F("progress"), Value(0.0)) + settings.BEHIND_SCHEDULE_MARGIN
     behind = models.Case(
         models.When(
-            Q(status__in=Project.ACTIVE_STATUSES) & IsNull(passed, False) & GreaterThan(passed, margin),
+            Q(status__in=Project.ACTIVE_STATUSES) & Q(elapsed__isnull=False) & Q(elapsed__gt=margin),
             then=Value(True),
         ),
         default=Value(False),
