@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Work queued with partnership.after_response runs once the answer is sent.
+    "partnership.after_response.AfterResponseMiddleware",
     # Permissions-Policy on every answer; an oversized body refused before anything reads it;
     # a database outage answered 503 (partnership/middleware.py).
     "partnership.middleware.PermissionsPolicyMiddleware",

@@ -2,6 +2,7 @@
 
 from .asof import (  # noqa: F401
     AsOfIndicatorTrack,
+    AsOfProjectHistory,
     AsOfProjectSector,
     AsOfProjectState,
     AsOfProjectTracks,

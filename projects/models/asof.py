@@ -10,6 +10,7 @@ import datetime
 
 from django.db import models
 
+from ..querysets import ProjectQuerySet
 from .base import Confidence
 from .portfolio import Project
 
@@ -119,7 +120,6 @@ class AsOfTaskFigures(models.Model):
     task_weight = models.IntegerField()
     done_weight = models.IntegerField()
     overdue_tasks = models.IntegerField()
-    progress = models.FloatField(null=True)
 
     class Meta:
         managed = False
@@ -127,6 +127,48 @@ class AsOfTaskFigures(models.Model):
 
     def __str__(self):
         return str(self.project_id)
+
+
+class AsOfProjectHistory(models.Model):
+    """A narrow view of the project history table (simple-history's HistoricalProject), read when a
+    past day's state is built: the columns the state copies and prices, and `figures`, the project's
+    task figures then, which the history model has no relation to. One LEFT JOIN instead of a
+    subquery per figure and per project. Nothing writes through it."""
+
+    history_id = models.BigIntegerField(primary_key=True)
+    id = models.BigIntegerField()
+    publication = models.CharField(max_length=20)
+    demo = models.BooleanField()
+    status = models.CharField(max_length=20)
+    confidence = models.CharField(max_length=20)
+    working_group = models.BigIntegerField(null=True, db_column="working_group_id")
+    investment_amount = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+    investment_currency = models.CharField(max_length=3)
+    rate_date = models.DateField(null=True)
+    jobs_planned = models.IntegerField(null=True)
+    jobs_created = models.IntegerField(null=True)
+    planned_start = models.DateField(null=True)
+    planned_end = models.DateField(null=True)
+    planned_start_precision = models.CharField(max_length=5)
+    planned_end_precision = models.CharField(max_length=5)
+    code = models.CharField(max_length=30)
+    figures = models.ForeignObject(
+        AsOfTaskFigures,
+        from_fields=["id"],
+        to_fields=["project_id"],
+        null=True,  # a project without tasks then has no row: LEFT JOIN
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+    )
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        managed = False
+        db_table = "projects_historicalproject"
+
+    def __str__(self):
+        return f"{self.code} ({self.history_id})"
 
 
 class AsOfIndicatorTrack(models.Model):

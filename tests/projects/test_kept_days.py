@@ -4,7 +4,11 @@ import datetime
 from io import StringIO
 
 import pytest
+from django.core import signals
+from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
+from django.db import close_old_connections
+from django.test import RequestFactory
 
 from projects import asof
 from projects.models import (
@@ -19,6 +23,7 @@ from projects.models import (
     Result,
 )
 from tests import factories as f
+from tests.helpers import url
 from tests.projects.test_as_of import (
     change,
     report,
@@ -52,6 +57,25 @@ def test_the_first_reader_keeps_the_day_and_the_next_reads_the_same(client, stor
     # Read back or computed afresh, the day says the same.
     asof.forget_from()
     assert figures(client, d(30)) == first
+
+
+def test_the_day_is_kept_once_the_answer_is_sent(story):
+    """Keeping a day is not the reader's wait: the server sends the answer, then closes the
+    response, which keeps the day (as gunicorn does; the test client closes before returning)."""
+    d = story["d"]
+    environ = RequestFactory().get(url("projects:report"), {"as_of": d(30).isoformat()}).environ
+    # As the test client does: the test's transaction must outlive the request.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        response = WSGIHandler()(environ, lambda status, headers: None)
+        assert response.status_code == 200 and b"".join(response)
+        assert not KeptDay.objects.exists()
+        response.close()
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+    assert list(KeptDay.objects.values_list("day", flat=True)) == [d(30)]
 
 
 def test_a_write_today_keeps_the_day_and_a_rewrite_of_its_history_forgets_it(client, story):
