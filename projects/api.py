@@ -270,7 +270,7 @@ class AsOfSelection:
         "among the projects published now, by their present attributes. A project in two sectors, or "
         "with places in two countries (`by_location_country`), counts once in each; `by_country` "
         "splits each project's investment by its participants' shares instead, so it adds up to the "
-        "total (today's shares and US-dollar figures).",
+        "total (today's shares; on a past day, each project's US-dollar figure then).",
         parameters=[STATE_AS_OF_PARAMETER],
     ),
     dimension=extend_schema(
@@ -326,8 +326,8 @@ class SummaryViewSet(AsOfSelection, PublishedOnly, PublicViewSet):
     @staticmethod
     def country_split(selected):
         """The participant-country split of the selected projects (on a past day: of those published
-        then), by today's shares and US-dollar figures."""
-        return selectors.investment_by_participant_country(Project.objects.filter(pk__in=selected.values("id")))
+        then, with their US-dollar figures then), by today's shares."""
+        return selectors.investment_by_participant_country(selected)
 
     @action(detail=False, url_path="by-country")
     def by_country(self, request, *args, **kwargs):

@@ -100,6 +100,10 @@ class ProjectStateQuerySet(ProjectQuerySet):
         """`elapsed` and `behind_schedule` on the day: columns, worked out by `materialize`."""
         return self
 
+    def usd_rows(self):
+        """The rows themselves: each holds the project's US-dollar figure then."""
+        return AsOfProjectState.objects.filter(history_id__in=self.order_by().values("history_id")), "id"
+
     def task_rows(self):
         """The tasks as they were then, of those overdue then (all a past day lists or filters by).
         A subquery, not a temporary table: a report only counts them (from the task figures)."""

@@ -163,6 +163,14 @@ class ProjectQuerySet(models.QuerySet):
     def published(self):
         return self.filter(publication=PUBLISHED)
 
+    def usd_rows(self):
+        """(rows, key): one row per project of this set holding its US-dollar figure
+        (`investment_usd`) and its `project`, and the field naming the project in a row. Today's
+        stored figures here; a past day's state then in projects.asof."""
+        from .models import ProjectFigures
+
+        return ProjectFigures.objects.filter(project_id__in=self.order_by().values("pk")), "project_id"
+
     def visible_to(self, user):
         """Published projects, plus the unpublished ones this user may change (to preview them)."""
         if user.is_authenticated and user.is_staff and user.has_perm("projects.change_project"):

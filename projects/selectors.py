@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from partnership.models import Country, Sector, WorkingGroup
 
 from . import stored_figures
-from .models import Confidence, Project, ProjectFigures, ProjectLocation, ProjectParticipant, Publication
+from .models import Confidence, Project, ProjectLocation, ProjectParticipant, Publication
 from .querysets import overdue_task_q
 
 # --- progress figures: the report and the API summary ----------------------------------------------
@@ -200,20 +200,25 @@ def investment_by_participant_country(projects):
     exactly: largest remainders), `count` (projects with a part in that row) and `percent` of the
     total; countries largest first, the unallocated row last (always there, zero or not). Three
     queries whatever the number of projects: the participants' sums, the rest, the countries' names.
+
+    On a past day (`projects` the rows of projects.asof) each project's US-dollar figure is the one
+    it had then, so the split adds up to that day's total; participants and their shares are
+    today's (they keep no dated history).
     """
-    ids = projects.order_by().values(getattr(projects, "key", "pk"))  # a past day's rows name it `id`
-    counted = Q(share__isnull=False, organisation__country__isnull=False)
-    priced = ProjectParticipant.objects.filter(
-        counted, project_id__in=ids, project__figures__investment_usd__isnull=False
-    ).order_by()
+    rows, key = projects.usd_rows()
+    priced = rows.filter(investment_usd__isnull=False).order_by()
+    participant = "project__participants"
     allocated = list(
-        priced.values("organisation__country").annotate(
-            usd=Sum(F("project__figures__investment_usd") * F("share") / Value(100), output_field=EXACT),
-            count=Count("project", distinct=True),
+        priced.filter(**{f"{participant}__share__isnull": False, f"{participant}__organisation__country__isnull": False})
+        .values(country=F(f"{participant}__organisation__country"))
+        .annotate(
+            usd=Sum(F("investment_usd") * F(f"{participant}__share") / Value(100), output_field=EXACT),
+            count=Count(key, distinct=True),
         )
     )
     # Shares never pass 100% (a wider one is refused), so what the countries leave of the total is
     # the unallocated part, and a project has a part there unless its counted shares reach 100%.
+    counted = Q(share__isnull=False, organisation__country__isnull=False)
     whole = (
         ProjectParticipant.objects.filter(counted)
         .order_by()
@@ -222,17 +227,17 @@ def investment_by_participant_country(projects):
         .filter(shares__gte=100)
         .values("project")
     )
-    rest = ProjectFigures.objects.filter(project_id__in=ids, investment_usd__isnull=False).aggregate(
+    rest = priced.aggregate(
         total=Coalesce(Sum("investment_usd"), Value(Decimal(0)), output_field=EXACT),
-        count=Count("pk", filter=~Q(project_id__in=whole)),
+        count=Count(key, filter=~Q(**{f"{key}__in": whole})),
     )
     rest["unallocated"] = rest["total"] - sum((row["usd"] for row in allocated), Decimal(0))
     total = Decimal(rest["total"]).quantize(CENT)
-    countries = Country.objects.in_bulk([row["organisation__country"] for row in allocated])
+    countries = Country.objects.in_bulk([row["country"] for row in allocated])
     rows = [
         {
-            "key": countries[row["organisation__country"]].code,
-            "name": countries[row["organisation__country"]].name,
+            "key": countries[row["country"]].code,
+            "name": countries[row["country"]].name,
             "usd": Decimal(row["usd"]),
             "count": row["count"],
         }

@@ -62,6 +62,11 @@ class AsOfProjectState(StateColumns):
     scans a few hundred kilobytes. The full history row is the one of `history_id`."""
 
     history_id = models.BigIntegerField(primary_key=True)  # the project's history row then
+    # The project as it is now (gone if deleted since): for what keeps no dated history, such as
+    # its participants and their shares.
+    project = models.ForeignObject(
+        Project, from_fields=["id"], to_fields=["id"], on_delete=models.DO_NOTHING, related_name="+"
+    )
 
     class Meta:
         managed = False

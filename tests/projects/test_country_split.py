@@ -6,10 +6,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from projects import selectors
+from projects.changes import day_start
 from projects.models import Project, ProjectParticipant, Publication
 from tests import factories as f
 from tests.helpers import admin_url, csv_rows, url
 from tests.projects.test_admin import project_form_data
+from tests.projects.test_as_of import story  # noqa: F401  (the fixture, taken by a test below)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_throttle")]
 
@@ -182,3 +184,28 @@ def test_the_admin_refuses_shares_over_100_percent_in_one_save(admin_client, cou
     response = admin_client.post(change, participant_rows(project, (b, one, "40"), (a, two, "60"), initial=2))
     assert response.status_code == 302, response.content.decode()[:2000]
     assert sorted(project.participants.values_list("share", flat=True)) == [Decimal("40"), Decimal("60")]
+
+
+def test_a_past_day_splits_each_projects_us_dollar_figure_then(client, api, countries, story):
+    """Shares are today's (they keep no dated history), each project's US-dollar figure the day's:
+    the split adds up to that day's total, on the site and in the API."""
+    kz, uz = countries
+    d, alpha = story["d"], story["a"]
+    f.ParticipantFactory(project=alpha, organisation=org(kz), share=Decimal("60"))
+    f.ParticipantFactory(project=alpha, organisation=org(uz), share=Decimal("40"))
+    page = client.get(url("projects:report") + f"?as_of={d(30).isoformat()}")
+    then = page.context
+    alpha_then = Project.history.filter(id=alpha.pk, history_date__lt=day_start(d(29))).first()
+    assert alpha_then.investment_amount != alpha.investment_amount  # raised to 3,000,000 at d(20)
+    split = as_dict(then["by_participant_country"])
+    assert split["KZ"] == (alpha_then.investment_amount * Decimal("0.6")).quantize(Decimal("0.01"))
+    assert split["UZ"] == (alpha_then.investment_amount * Decimal("0.4")).quantize(Decimal("0.01"))
+    assert sum(split.values()) == then["totals"]["usd"]
+    assert "US-dollar figure is the one it had on this day" in page.content.decode()
+
+    body = api.get("/api/v1/summary/", {"as_of": d(30).isoformat()}).json()
+    assert {row["key"]: Decimal(row["usd"]) for row in body["by_country"]} == split
+    assert Decimal(body["totals"]["usd"]) == then["totals"]["usd"]
+    # Today the same shares split today's figure.
+    today = as_dict(client.get(url("projects:report")).context["by_participant_country"])
+    assert today["KZ"] == Decimal("1800000.00")
