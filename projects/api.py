@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions
 from rest_framework.decorators import action
@@ -13,6 +14,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from partnership.api import ID, BySlug, PublishedOnly, WithOverdue, documented
+from partnership.rest.filtering import FilterBackend
 from partnership.rest.pending import PendingActions
 from partnership.rest.viewsets import FORMAT_PARAMETER, PublicViewSet, SharedRecordDeletes, StaffWriteViewSet
 from partnership.workflow import transition
@@ -247,18 +249,32 @@ DIMENSIONS = {
 class AsOfSelection:
     """For the summaries that take the directory's filters and `as_of`."""
 
+    # On a past day these select by the projects' state then, as the reports' scopes do.
+    FILTERS_THEN = ("working_group", "sector", "status", "confidence")
+
     def selected(self, as_of):
         """The projects summed: published today, or (a past day) as they were when published then.
 
-        On a past day the filters, when any is given, select among the projects published today
-        by their present attributes, and the figures are those of their state then.
+        On a past day `working_group`, `sector`, `status` and `confidence` select by the group,
+        sectors, status and confidence each project had then (so a past working-group report and
+        its files hold the same projects); the other filters select among the projects published
+        today, by their present attributes. The figures are those of their state then.
         """
         if not asof.is_past(as_of):
             return Project.objects.filter(pk__in=self.filter_queryset(self.get_queryset()).values("pk"))
-        if not any(name in self.request.query_params for name in self.filterset_class.base_filters):
+        given = [name for name in self.filterset_class.base_filters if name in self.request.query_params]
+        if not given:
             return asof.projects_on(as_of)
-        chosen = self.filter_queryset(self.get_queryset()).values("pk")  # annotated as the filters need
-        return asof.projects_on(as_of, Project.objects.filter(pk__in=chosen))
+        filterset = FilterBackend().get_filterset(self.request, self.get_queryset(), self)
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        # Taken out of what selects today's projects, and applied to the state then.
+        then = {name: filterset.form.cleaned_data.pop(name, None) for name in self.FILTERS_THEN}
+        if any(name not in self.FILTERS_THEN for name in given):
+            states = asof.projects_on(as_of, Project.objects.filter(pk__in=filterset.qs.values("pk")))
+        else:
+            states = asof.projects_on(as_of)  # the whole portfolio's day: kept once computed
+        return states.chosen_then(**then)
 
 
 @extend_schema_view(
@@ -266,8 +282,9 @@ class AsOfSelection:
         summary="Portfolio totals and their breakdowns",
         description="Published projects only. With a past `as_of`: the projects published at the end "
         "of that day, with the status, confidence, amounts, working group, sectors and tasks they had "
-        "then (read from the change history) and the exchange rates recorded by then; filters select "
-        "among the projects published now, by their present attributes. A project in two sectors, or "
+        "then (read from the change history) and the exchange rates recorded by then; `working_group`, "
+        "`sector`, `status` and `confidence` select by the group, sectors, status and confidence then (as "
+        "the reports do), the other filters among the projects published now, by their present attributes. A project in two sectors, or "
         "with places in two countries (`by_location_country`), counts once in each; `by_country` "
         "splits each project's investment by its participants' shares instead, so it adds up to the "
         "total (today's shares; on a past day, each project's US-dollar figure then).",

@@ -116,6 +116,20 @@ class ProjectStateQuerySet(ProjectQuerySet):
         """The rows whose project was in `sector` then."""
         return self.filter(sector_rows__sector=sector)
 
+    def chosen_then(self, working_group=None, sector=None, status=None, confidence=None):
+        """The rows whose project was, then, in one of the working groups, in one of the sectors,
+        and of one of the statuses and confidences given (each a list; empty or None: any)."""
+        rows = self
+        if working_group:
+            rows = rows.filter(working_group__in=list(working_group))
+        if sector:
+            rows = rows.filter(Exists(AsOfProjectSector.objects.filter(state=OuterRef("pk"), sector__in=list(sector))))
+        if status:
+            rows = rows.filter(status__in=status)
+        if confidence:
+            rows = rows.filter(confidence__in=confidence)
+        return rows
+
     def tracks_by(self, field):
         """ProjectQuerySet.tracks_by on the day: each indicator's track from its values published
         for periods ended by then, grouped by the working group and sectors its project has now

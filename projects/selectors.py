@@ -209,7 +209,9 @@ def investment_by_participant_country(projects):
     priced = rows.filter(investment_usd__isnull=False).order_by()
     participant = "project__participants"
     allocated = list(
-        priced.filter(**{f"{participant}__share__isnull": False, f"{participant}__organisation__country__isnull": False})
+        priced.filter(
+            **{f"{participant}__share__isnull": False, f"{participant}__organisation__country__isnull": False}
+        )
         .values(country=F(f"{participant}__organisation__country"))
         .annotate(
             usd=Sum(F("investment_usd") * F(f"{participant}__share") / Value(100), output_field=EXACT),

@@ -165,6 +165,32 @@ def test_api_summary_equals_the_page(client, story):
     assert data["totals"]["count"] == 1 and data["by_status"][0]["key"] == "closed"
 
 
+def test_a_past_summary_selects_by_group_sector_status_and_confidence_then(client, story):
+    """As the reports' scopes do: a past working-group report and its files hold the same projects."""
+    d, g1, g2, s2 = (story[k] for k in ("d", "g1", "g2", "s2"))
+    day = d(30).isoformat()
+    # Foxtrot moved from group one to two, and from sector one to two, at d(25).
+    page = report(client, d(30), "projects:report-workinggroup", slug=g1.slug).context
+    data = client.get("/api/v1/summary/", {"as_of": day, "working_group": g1.slug}).json()
+    assert data["totals"]["count"] == page["totals"]["count"] == 3
+    assert Decimal(data["totals"]["usd"]) == page["totals"]["usd"]
+    split = client.get("/api/v1/summary/by-country/", {"as_of": day, "working_group": g1.slug}).json()
+    assert sum(Decimal(row["usd"]) for row in split) == page["totals"]["usd"]
+    assert client.get("/api/v1/summary/", {"as_of": day, "working_group": g2.slug}).json()["totals"]["count"] == 1
+    assert client.get("/api/v1/summary/", {"as_of": day, "sector": s2.slug}).json()["totals"]["count"] == 0
+    # Alpha was closed at d(20): not closed then, closed now.
+    assert client.get("/api/v1/summary/", {"as_of": day, "status": "closed"}).json()["totals"]["count"] == 0
+    assert client.get("/api/v1/summary/", {"status": "closed"}).json()["totals"]["count"] == 1
+    # Mixed with a filter of today's attributes: Alpha by its title now, in group one then.
+    both = {"as_of": day, "working_group": g1.slug, "q": "Alpha"}
+    assert client.get("/api/v1/summary/", both).json()["totals"]["count"] == 1
+    both["working_group"] = g2.slug
+    assert client.get("/api/v1/summary/", both).json()["totals"]["count"] == 0
+    # A bad value is still a 400 naming the parameter.
+    bad = client.get("/api/v1/summary/", {"as_of": day, "working_group": "no-such-group"})
+    assert bad.status_code == 400 and "working_group" in bad.json()["errors"]
+
+
 def test_project_page_as_of(client, story):
     d, a = story["d"], story["a"]
     response = client.get(a.get_absolute_url() + f"?as_of={d(25)}")
