@@ -414,11 +414,32 @@ def forget_tracks():
     _bump(state=False)
 
 
+# The daily run keeps these ahead, latest first: the commission's meeting days, then the last day of
+# each of the last KEEP_AHEAD_MONTHS months (the days a briefing most often asks as of), at most
+# half of KEPT_DAYS in all, so that readers' own days still find room.
+KEEP_AHEAD_MONTHS = 24
+
+
+def days_to_keep_ahead(meeting_days):
+    """The past days worth keeping before anyone asks for them, most wanted first: the meeting days
+    (latest first), then the month ends (latest first); none before the history begins."""
+    today, start = timezone.localdate(), history_starts()
+    if start is None:
+        return []
+    month_ends = []
+    end = today.replace(day=1) - datetime.timedelta(days=1)
+    while len(month_ends) < KEEP_AHEAD_MONTHS and end >= start:
+        month_ends.append(end)
+        end = end.replace(day=1) - datetime.timedelta(days=1)
+    meetings = sorted((day for day in set(meeting_days) if start <= day < today), reverse=True)
+    return list(dict.fromkeys([*meetings, *month_ends]))[: KEPT_DAYS // 2]
+
+
 def keep_ahead(days):
-    """Compute and keep the state and tracks of each past day of `days` not kept yet, as their first
-    reader would; returns how many were kept."""
+    """Compute and keep the state and tracks of each past day of `days` not kept yet, in that order,
+    as their first reader would; returns how many were kept."""
     count = 0
-    for day in sorted(set(days)):
+    for day in days:
         if is_past(day) and not noted(day)[2]:
             projects_on(day).tracks_by("working_group")
             count += noted(day)[2]

@@ -71,8 +71,9 @@ def timed(env, pages, root=ROOT, label="after"):
         "PYTHONDONTWRITEBYTECODE": "1",  # another checkout is only read
     }
     results = {}
-    # The daily run forgets the days the previous pass kept: each pass has its own first readers.
-    manage(env, "recompute_figures")
+    # Forget the days the previous pass kept (nothing kept ahead either): each pass has its own first
+    # readers.
+    manage(env, "shell", "-c", "from projects import asof; asof.forget_from()")
     with Server(env, f"gunicorn-asof-{label}", root=root) as server:
         for name, path in pages:
             if isinstance(path, list):

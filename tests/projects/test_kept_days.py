@@ -200,23 +200,43 @@ def test_the_daily_run_forgets_every_kept_day(client, story):
     out = StringIO()
     call_command("recompute_figures", stdout=out)
     assert "Forgot 2 kept past day(s);" in out.getvalue()
-    assert not KeptDay.objects.exists() and not KeptProjectState.objects.exists()
+    # What is kept now is only what the run kept ahead (the month ends since the history began).
+    ahead = set(asof.days_to_keep_ahead([]))
+    assert set(KeptDay.objects.values_list("day", flat=True)) == ahead
+    assert not KeptProjectState.objects.exclude(day__in=ahead).exists()
 
 
-def test_the_daily_run_keeps_the_meeting_days_ahead(client, story, today):
+def test_the_daily_run_keeps_the_meeting_days_and_month_ends_ahead(client, story, today):
     d = story["d"]
     f.MeetingFactory(commission=story["g1"].commission, date=d(30))
     f.MeetingFactory(commission=story["g1"].commission, date=today + datetime.timedelta(days=10))
+    f.MeetingFactory(commission=story["g1"].commission, date=d(400))  # before the history begins (d(60))
+    # The month ends from the history's first day (d(60)) to yesterday.
+    month_ends, end = [], today.replace(day=1) - datetime.timedelta(days=1)
+    while end >= d(60):
+        month_ends.append(end)
+        end = end.replace(day=1) - datetime.timedelta(days=1)
+    expected = sorted({d(30), *month_ends})
+    assert len(expected) >= 2
     out = StringIO()
     call_command("recompute_figures", stdout=out)
-    assert "kept the state of 1 meeting day(s)" in out.getvalue()
-    # The past meeting's day is kept, with its tracks; the coming one is not a past day.
-    assert list(KeptDay.objects.values_list("day", flat=True)) == [d(30)]
+    assert f"kept the state of {len(expected)} meeting day(s) and month end(s)" in out.getvalue()
+    # The past meeting's day and the month ends are kept, with their tracks; the coming meeting is
+    # not a past day, nor is one before the history begins.
+    assert sorted(KeptDay.objects.values_list("day", flat=True)) == expected
     assert KeptProjectState.objects.filter(day=d(30), publication=Publication.PUBLISHED).count() == 4
     # Its first reader reads it back, and it says what a day computed afresh says.
     kept = figures(client, d(30))
     asof.forget_from()
     assert figures(client, d(30)) == kept
+
+
+def test_days_kept_ahead_leave_room_for_the_readers_days(story, today):
+    meetings = [today - datetime.timedelta(days=n) for n in range(1, 59)]
+    days = asof.days_to_keep_ahead(meetings)
+    assert len(days) == asof.KEPT_DAYS // 2
+    assert days[0] == today - datetime.timedelta(days=1)  # the latest first
+    assert all(day >= story["d"](60) for day in days)
 
 
 def test_a_filtered_or_single_project_state_is_not_kept(client, story):

@@ -59,13 +59,13 @@ class Command(BaseCommand):
         count = stored_figures.refresh_all()
         self.stdout.write(f"Recomputed the figures of {count} project(s) in {time.monotonic() - started:.1f} s.")
         # The past days kept once read last a day, however many were read, and any that a rewrite
-        # going round the sync reached is put right; the commission's meeting days, the days a
-        # report is most often asked for, are kept again at once.
+        # going round the sync reached is put right; the commission's meeting days and the month
+        # ends, the days a report is most often asked for, are kept again at once.
         forgotten = asof.forget_from()
         started = time.monotonic()
-        kept = asof.keep_ahead(Meeting.objects.values_list("date", flat=True))
+        kept = asof.keep_ahead(asof.days_to_keep_ahead(Meeting.objects.values_list("date", flat=True)))
         self.stdout.write(
-            f"Forgot {forgotten} kept past day(s); kept the state of {kept} meeting day(s) "
+            f"Forgot {forgotten} kept past day(s); kept the state of {kept} meeting day(s) and month end(s) "
             f"in {time.monotonic() - started:.1f} s."
         )
 
