@@ -3,7 +3,7 @@
 import datetime
 
 from django import forms
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django_filters.utils import translate_validation
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -250,15 +250,15 @@ class AsOfSelection:
     """For the summaries that take the directory's filters and `as_of`."""
 
     # On a past day these select by the projects' state then, as the reports' scopes do.
-    FILTERS_THEN = ("working_group", "sector", "status", "confidence")
+    FILTERS_THEN = ("working_group", "sector", "status", "confidence", "demo")
 
     def selected(self, as_of):
         """The projects summed: published today, or (a past day) as they were when published then.
 
-        On a past day `working_group`, `sector`, `status` and `confidence` select by the group,
-        sectors, status and confidence each project had then (so a past working-group report and
-        its files hold the same projects); the other filters select among the projects published
-        today, by their present attributes. The figures are those of their state then.
+        On a past day `working_group`, `sector`, `status`, `confidence` and `demo` select by the
+        group, sectors, status, confidence and demo flag each project had then (so a past report
+        and its files hold the same projects); the other filters select among the projects
+        published today, by their present attributes. The figures are those of their state then.
         """
         if not asof.is_past(as_of):
             return Project.objects.filter(pk__in=self.filter_queryset(self.get_queryset()).values("pk"))
@@ -269,12 +269,20 @@ class AsOfSelection:
         if not filterset.is_valid():
             raise translate_validation(filterset.errors)
         # Taken out of what selects today's projects, and applied to the state then.
-        then = {name: filterset.form.cleaned_data.pop(name, None) for name in self.FILTERS_THEN}
-        if any(name not in self.FILTERS_THEN for name in given):
+        cleaned = filterset.form.cleaned_data
+        then = {name: cleaned.pop(name, None) for name in self.FILTERS_THEN}
+        if any(selects(value) for name, value in cleaned.items() if name != "ordering"):
             states = asof.projects_on(as_of, Project.objects.filter(pk__in=filterset.qs.values("pk")))
         else:
             states = asof.projects_on(as_of)  # the whole portfolio's day: kept once computed
         return states.chosen_then(**then)
+
+
+def selects(value):
+    """Whether a filter's cleaned value narrows anything (an empty one means all)."""
+    if value is None or value == "":
+        return False
+    return not isinstance(value, (list, tuple, QuerySet)) or bool(value)
 
 
 @extend_schema_view(
@@ -283,8 +291,8 @@ class AsOfSelection:
         description="Published projects only. With a past `as_of`: the projects published at the end "
         "of that day, with the status, confidence, amounts, working group, sectors and tasks they had "
         "then (read from the change history) and the exchange rates recorded by then; `working_group`, "
-        "`sector`, `status` and `confidence` select by the group, sectors, status and confidence then (as "
-        "the reports do), the other filters among the projects published now, by their present attributes. A project in two sectors, or "
+        "`sector`, `status`, `confidence` and `demo` select by the group, sectors, status, confidence and "
+        "demo flag then (as the reports do), the other filters among the projects published now, by their present attributes. A project in two sectors, or "
         "with places in two countries (`by_location_country`), counts once in each; `by_country` "
         "splits each project's investment by its participants' shares instead, so it adds up to the "
         "total (today's shares; on a past day, each project's US-dollar figure then).",

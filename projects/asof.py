@@ -14,7 +14,6 @@ the projects' places as recorded now), participants' shares, money and directive
 """
 
 import datetime
-from functools import partial
 
 from django.db import IntegrityError, connections, models, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
@@ -22,6 +21,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from partnership.after_response import after_response
+from partnership.filters import DemoFilter
 from partnership.models import Sector
 
 from .changes import day_start, state_at
@@ -116,10 +116,11 @@ class ProjectStateQuerySet(ProjectQuerySet):
         """The rows whose project was in `sector` then."""
         return self.filter(sector_rows__sector=sector)
 
-    def chosen_then(self, working_group=None, sector=None, status=None, confidence=None):
+    def chosen_then(self, working_group=None, sector=None, status=None, confidence=None, demo=None):
         """The rows whose project was, then, in one of the working groups, in one of the sectors,
-        and of one of the statuses and confidences given (each a list; empty or None: any)."""
-        rows = self
+        and of one of the statuses and confidences given (each a list; empty or None: any), and real
+        or demo data (`demo`: "real", "demo", or empty for both)."""
+        rows = DemoFilter().filter(self, demo)
         if working_group:
             rows = rows.filter(working_group__in=list(working_group))
         if sector:
@@ -150,7 +151,7 @@ class ProjectStateQuerySet(ProjectQuerySet):
                 per_project = AsOfIndicatorTrack.objects.order_by().values("project_id").annotate(**counts)
                 fill_temporary(AsOfProjectTracks, per_project, lookups=False)
                 if self.kept:
-                    after_response(partial(keep_tracks, self.day, self.kept))
+                    _after_answer((AsOfProjectTracks,), keep_tracks, self.day, self.kept)
             self._tracks_filled = True
         path = {"working_group": "project__working_group", "sectors": "project__sectors"}[field]
         sums = {track: Sum(track) for track in TRACK_FIELDS.values()}
@@ -299,7 +300,7 @@ def materialize(day, projects=None, from_history=False):
     if kept:
         # Copying the day into the kept tables (about 60 ms at 10,000 projects) waits until the
         # answer is out; the temporary tables stay until the connection closes, after that.
-        after_response(partial(keep, day, kept[:2]))
+        _after_answer(tuple(KEPT), keep, day, kept[:2])
     return overdue, kept and kept[:2]
 
 
@@ -459,6 +460,24 @@ def forget_from(day=None):
     return count
 
 
+def _fills(connection):
+    """How many times this connection filled each temporary table (by model)."""
+    return connection.__dict__.setdefault("asof_fills", {})
+
+
+def _after_answer(models, work, *args):
+    """Run `work(*args)`, which copies the temporary tables of `models`, once the answer is sent,
+    unless this connection fills any of them again before (they would no longer hold what it keeps)."""
+    fills = _fills(connections[KeptDay.objects.db])
+    stamps = {model: fills.get(model) for model in models}
+
+    def run():
+        if all(fills.get(model) == stamp for model, stamp in stamps.items()):
+            work(*args)
+
+    after_response(run)
+
+
 def fill_temporary(model, rows, statistics=None, lookups=True):
     """(Re)create the temporary table of the unmanaged `model` from the queryset `rows` (its
     `values()` named as the model's columns) or an (sql, params) pair, with a unique index on its
@@ -470,6 +489,8 @@ def fill_temporary(model, rows, statistics=None, lookups=True):
     else:
         sql, params = rows.query.sql_with_params()
         connection = connections[rows.db]
+    fills = _fills(connection)
+    fills[model] = fills.get(model, 0) + 1
     postgres = connection.vendor == "postgresql"
     table = connection.ops.quote_name(model._meta.db_table)
     key = model._meta.pk.column

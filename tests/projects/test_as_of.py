@@ -186,6 +186,12 @@ def test_a_past_summary_selects_by_group_sector_status_and_confidence_then(clien
     assert client.get("/api/v1/summary/", both).json()["totals"]["count"] == 1
     both["working_group"] = g2.slug
     assert client.get("/api/v1/summary/", both).json()["totals"]["count"] == 0
+    # Echo, in group two then, was withdrawn at d(15): counted then, with or without the demo choice,
+    # an empty filter or an order, as the report (and its CSV link, which carries them) counts it.
+    for extra in ({}, {"demo": "real"}, {"demo": ""}, {"q": ""}, {"ordering": "code"}):
+        params = {"as_of": day, "working_group": g2.slug, **extra}
+        assert client.get("/api/v1/summary/", params).json()["totals"]["count"] == 1, extra
+    assert client.get("/api/v1/summary/", {"as_of": day, "demo": "demo"}).json()["totals"]["count"] == 0
     # A bad value is still a 400 naming the parameter.
     bad = client.get("/api/v1/summary/", {"as_of": day, "working_group": "no-such-group"})
     assert bad.status_code == 400 and "working_group" in bad.json()["errors"]

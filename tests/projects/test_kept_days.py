@@ -8,8 +8,10 @@ from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
 from django.db import close_old_connections
+from django.http import HttpResponse
 from django.test import RequestFactory
 
+from partnership.after_response import AfterResponseMiddleware
 from projects import asof
 from projects.models import (
     Indicator,
@@ -76,6 +78,33 @@ def test_the_day_is_kept_once_the_answer_is_sent(story):
         signals.request_started.connect(close_old_connections)
         signals.request_finished.connect(close_old_connections)
     assert list(KeptDay.objects.values_list("day", flat=True)) == [d(30)]
+
+
+def test_a_day_is_not_kept_from_tables_refilled_before_the_answer_was_sent(story):
+    """The keep waits for the answer; if the same request reads another state into the temporary
+    tables meanwhile, it would copy those rows under the first day: it keeps nothing instead."""
+    d = story["d"]
+
+    def answer(*reads):
+        def view(request):
+            for read in reads:
+                read()
+            return HttpResponse("the answer")
+
+        response = AfterResponseMiddleware(view)(RequestFactory().get("/"))
+        signals.request_finished.disconnect(close_old_connections)
+        try:
+            response.close()
+        finally:
+            signals.request_finished.connect(close_old_connections)
+
+    whole = lambda: asof.projects_on(d(30)).count()  # noqa: E731
+    one = lambda: asof.projects_on(d(40), Project.objects.filter(pk=story["k"].pk)).count()  # noqa: E731
+    answer(whole, one)
+    assert not KeptDay.objects.exists()
+    answer(whole)
+    assert list(KeptDay.objects.values_list("day", flat=True)) == [d(30)]
+    assert KeptProjectState.objects.filter(day=d(30), publication=Publication.PUBLISHED).count() == 4
 
 
 def test_a_write_today_keeps_the_day_and_a_rewrite_of_its_history_forgets_it(client, story):
