@@ -15,16 +15,34 @@ from .base import Confidence
 from .portfolio import Project
 
 
-class StateColumns(models.Model):
-    """The columns of a project's state on a past day (AsOfProjectState, KeptProjectState): a narrow
-    copy of its history row then (the columns the day's filters, groupings and sums read), priced
-    with the rates recorded by then and with its tasks' figures then."""
+class HistoryColumns(models.Model):
+    """The columns of a project's history row that a past day's state copies (the ones the day's
+    filters, groupings and sums read): read there through AsOfProjectHistory, held by StateColumns."""
 
     id = models.BigIntegerField()  # the project's
     publication = models.CharField(max_length=20)
     demo = models.BooleanField()
     status = models.CharField(max_length=20, choices=Project.Status.choices)
     confidence = models.CharField(max_length=20, choices=Confidence.choices)
+    investment_amount = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+    investment_currency = models.CharField(max_length=3)
+    jobs_planned = models.IntegerField(null=True)
+    jobs_created = models.IntegerField(null=True)
+    planned_start = models.DateField(null=True)
+    planned_end = models.DateField(null=True)
+    planned_start_precision = models.CharField(max_length=5)
+    planned_end_precision = models.CharField(max_length=5)
+    code = models.CharField(max_length=30)
+
+    class Meta:
+        abstract = True
+
+
+class StateColumns(HistoryColumns):
+    """The columns of a project's state on a past day (AsOfProjectState, KeptProjectState): a narrow
+    copy of its history row then, priced with the rates recorded by then and with its tasks'
+    figures then."""
+
     working_group = models.ForeignKey(
         "partnership.WorkingGroup",
         null=True,
@@ -34,14 +52,6 @@ class StateColumns(models.Model):
         on_delete=models.DO_NOTHING,
         related_name="+",
     )
-    investment_amount = models.DecimalField(max_digits=18, decimal_places=2, null=True)
-    investment_currency = models.CharField(max_length=3)
-    jobs_planned = models.IntegerField(null=True)
-    jobs_created = models.IntegerField(null=True)
-    planned_start = models.DateField(null=True)
-    planned_end = models.DateField(null=True)
-    planned_start_precision = models.CharField(max_length=5)
-    planned_end_precision = models.CharField(max_length=5)
     usd_rate = models.DecimalField(max_digits=20, decimal_places=6, null=True)
     investment_usd = models.DecimalField(max_digits=20, decimal_places=2, null=True)
     task_weight = models.IntegerField()
@@ -50,7 +60,6 @@ class StateColumns(models.Model):
     progress = models.FloatField(null=True)  # 0–100, NULL without tasks
     elapsed = models.FloatField(null=True)  # the share of the planned duration passed then
     behind_schedule = models.BooleanField()
-    code = models.CharField(max_length=30)
 
     class Meta:
         abstract = True
@@ -134,29 +143,15 @@ class AsOfTaskFigures(models.Model):
         return str(self.project_id)
 
 
-class AsOfProjectHistory(models.Model):
+class AsOfProjectHistory(HistoryColumns):
     """A narrow view of the project history table (simple-history's HistoricalProject), read when a
     past day's state is built: the columns the state copies and prices, and `figures`, the project's
     task figures then, which the history model has no relation to. One LEFT JOIN instead of a
     subquery per figure and per project. Nothing writes through it."""
 
     history_id = models.BigIntegerField(primary_key=True)
-    id = models.BigIntegerField()
-    publication = models.CharField(max_length=20)
-    demo = models.BooleanField()
-    status = models.CharField(max_length=20)
-    confidence = models.CharField(max_length=20)
     working_group = models.BigIntegerField(null=True, db_column="working_group_id")
-    investment_amount = models.DecimalField(max_digits=18, decimal_places=2, null=True)
-    investment_currency = models.CharField(max_length=3)
     rate_date = models.DateField(null=True)
-    jobs_planned = models.IntegerField(null=True)
-    jobs_created = models.IntegerField(null=True)
-    planned_start = models.DateField(null=True)
-    planned_end = models.DateField(null=True)
-    planned_start_precision = models.CharField(max_length=5)
-    planned_end_precision = models.CharField(max_length=5)
-    code = models.CharField(max_length=30)
     figures = models.ForeignObject(
         AsOfTaskFigures,
         from_fields=["id"],
