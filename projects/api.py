@@ -292,10 +292,11 @@ def selects(value):
         "of that day, with the status, confidence, amounts, working group, sectors and tasks they had "
         "then (read from the change history) and the exchange rates recorded by then; `working_group`, "
         "`sector`, `status`, `confidence` and `demo` select by the group, sectors, status, confidence and "
-        "demo flag then (as the reports do), the other filters among the projects published now, by their present attributes. A project in two sectors, or "
-        "with places in two countries (`by_location_country`), counts once in each; `by_country` "
-        "splits each project's investment by its participants' shares instead, so it adds up to the "
-        "total (today's shares; on a past day, each project's US-dollar figure then).",
+        "demo flag then (as the reports do), the other filters among the projects published now, by "
+        "their present attributes. A project in two sectors, or with places in two countries "
+        "(`by_location_country`), counts once in each; `by_country` splits each project's investment "
+        "by its participants' shares instead, so it adds up to the total (today's shares; on a past "
+        "day, each project's US-dollar figure then).",
         parameters=[STATE_AS_OF_PARAMETER],
     ),
     dimension=extend_schema(

@@ -114,7 +114,7 @@ class ProjectStateQuerySet(ProjectQuerySet):
 
     def with_sector(self, sector):
         """The rows whose project was in `sector` then."""
-        return self.filter(sector_rows__sector=sector)
+        return self.chosen_then(sector=[sector])
 
     def chosen_then(self, working_group=None, sector=None, status=None, confidence=None, demo=None):
         """The rows whose project was, then, in one of the working groups, in one of the sectors,

@@ -205,13 +205,16 @@ def investment_by_participant_country(projects):
     it had then, so the split adds up to that day's total; participants and their shares are
     today's (they keep no dated history).
     """
+
+    def counted(path=""):
+        """The participants whose share counts: a share recorded, an organisation with a country."""
+        return Q(**{f"{path}share__isnull": False, f"{path}organisation__country__isnull": False})
+
     rows, key = projects.usd_rows()
     priced = rows.filter(investment_usd__isnull=False).order_by()
     participant = "project__participants"
     allocated = list(
-        priced.filter(
-            **{f"{participant}__share__isnull": False, f"{participant}__organisation__country__isnull": False}
-        )
+        priced.filter(counted(f"{participant}__"))
         .values(country=F(f"{participant}__organisation__country"))
         .annotate(
             usd=Sum(F("investment_usd") * F(f"{participant}__share") / Value(100), output_field=EXACT),
@@ -220,9 +223,8 @@ def investment_by_participant_country(projects):
     )
     # Shares never pass 100% (a wider one is refused), so what the countries leave of the total is
     # the unallocated part, and a project has a part there unless its counted shares reach 100%.
-    counted = Q(share__isnull=False, organisation__country__isnull=False)
     whole = (
-        ProjectParticipant.objects.filter(counted)
+        ProjectParticipant.objects.filter(counted())
         .order_by()
         .values("project")
         .annotate(shares=Sum("share"))
